@@ -1,0 +1,1 @@
+export { EventQueueWorker, type WorkerTiming } from "./event-queue-worker.js";

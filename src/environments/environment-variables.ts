@@ -1,0 +1,64 @@
+import path from "node:path";
+import type { FunctionRecord, Region } from "../model/index.js";
+import { logGroupName } from "../model/index.js";
+
+/** Where the platform around an environment can be reached. */
+export interface PlatformEndpoints {
+  /** The Lambkin API endpoint that the SDK inside a function should use. */
+  apiEndpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+}
+
+/** What an environment needs to know of itself. */
+export interface EnvironmentIdentity {
+  fn: FunctionRecord;
+  version: string;
+  codeDir: string;
+  runtimeDir: string;
+  runtimeApi: string;
+  logStreamName: string;
+  /** node_modules folders searched after the function's own. */
+  nodePath: string[];
+}
+
+/**
+ * The process environment of a function: AWS's reserved variables, the
+ * credentials and endpoint for the SDK, then the user's own variables.
+ */
+export function environmentVariables(
+  identity: EnvironmentIdentity,
+  where: Region,
+  platform: PlatformEndpoints,
+): Record<string, string> {
+  const { fn } = identity;
+  const defaults: Record<string, string> = {
+    PATH: [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin/", "/bin", "/opt/bin"].join(
+      ":",
+    ),
+    LANG: "en_US.UTF-8",
+    TZ: ":UTC",
+    NODE_PATH: [...identity.nodePath, identity.runtimeDir, identity.codeDir].join(":"),
+    AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
+    AWS_XRAY_DAEMON_ADDRESS: "169.254.79.129:2000",
+    AWS_ENDPOINT_URL: platform.apiEndpoint,
+    AWS_DEFAULT_REGION: where.region,
+  };
+  const reserved: Record<string, string> = {
+    _HANDLER: fn.handler,
+    AWS_REGION: where.region,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_FUNCTION_VERSION: identity.version,
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_LAMBDA_LOG_GROUP_NAME: logGroupName(fn.name),
+    AWS_LAMBDA_LOG_STREAM_NAME: identity.logStreamName,
+    AWS_ACCESS_KEY_ID: platform.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: platform.credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: platform.credentials.sessionToken,
+    AWS_LAMBDA_RUNTIME_API: identity.runtimeApi,
+    LAMBDA_TASK_ROOT: identity.codeDir,
+    LAMBDA_RUNTIME_DIR: identity.runtimeDir,
+  };
+  return { ...defaults, ...fn.environment, ...reserved };
+}

@@ -1,0 +1,285 @@
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import type { FunctionRecord, Region } from "../model/index.js";
+import { LIMITS, logGroupName } from "../model/index.js";
+import { formatReport, type LogWriter } from "../observe/index.js";
+import type { Sandbox, SandboxExit, SandboxedProcess } from "../sandbox/index.js";
+import { environmentVariables, type PlatformEndpoints } from "./environment-variables.js";
+import type { InvocationOutcome, InvocationRequest, InvocationResult } from "./invocation.js";
+import { captureLines } from "./log-capture.js";
+import { launchFor } from "./runtime-launchers.js";
+import { RuntimeApiServer } from "./runtime-api-server.js";
+
+/** What every environment shares: where it runs, logs and reports. */
+export interface EnvironmentDeps {
+  sandbox: Sandbox;
+  logWriter: LogWriter;
+  log: Logger;
+  where: Region;
+  platform: PlatformEndpoints;
+  /** Output an invocation may add to its log before the rest is dropped. */
+  maxLogBytesPerInvocation: number;
+}
+
+/** The life stages of an environment. */
+export type EnvironmentState = "initializing" | "idle" | "busy" | "ended";
+
+type InitResult = { ok: true } | { ok: false; outcome: InvocationOutcome };
+
+/** One invocation's log lines, bounded in size. */
+class InvocationLog {
+  readonly lines: string[] = [];
+  private bytes = 0;
+  private truncated = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Keeps a line unless the budget is spent; returns whether it was kept. */
+  keep(line: string): boolean {
+    if (this.truncated) return false;
+    this.bytes += Buffer.byteLength(line) + 1;
+    if (this.bytes <= this.maxBytes) {
+      this.lines.push(line);
+      return true;
+    }
+    this.truncated = true;
+    return false;
+  }
+}
+
+/**
+ * One execution environment: a sandboxed bootstrap process, its own Runtime
+ * API, and its log stream. It runs init once and then one invocation at a time.
+ */
+export class Environment {
+  state: EnvironmentState = "initializing";
+  readonly logStreamName: string;
+  private readonly initDone: Promise<InitResult>;
+  private readonly startedAt = performance.now();
+  private initDurationMs?: number;
+  private invocationLog?: InvocationLog;
+  private pendingOutcome?: (outcome: InvocationOutcome) => void;
+  private process!: SandboxedProcess;
+  private exit?: SandboxExit;
+  private currentRequestId?: string;
+
+  private constructor(
+    readonly fn: FunctionRecord,
+    private readonly deps: EnvironmentDeps,
+    private readonly api: RuntimeApiServer,
+    resolveInit: { promise: Promise<InitResult> },
+  ) {
+    this.logStreamName = logStreamName("$LATEST");
+    this.initDone = resolveInit.promise;
+  }
+
+  /** Starts an environment for a function whose code is unpacked at `codeDir`. */
+  static async start(fn: FunctionRecord, codeDir: string, deps: EnvironmentDeps) {
+    let settleInit!: (result: InitResult) => void;
+    const init = { promise: new Promise<InitResult>((resolve) => (settleInit = resolve)) };
+    let environment: Environment | undefined;
+    const api = await RuntimeApiServer.listen({
+      onNext: () => environment?.onNext(settleInit),
+      onOutcome: (_requestId, outcome) => environment?.pendingOutcome?.(outcome),
+      onInitError: (outcome) => settleInit({ ok: false, outcome }),
+    });
+    environment = new Environment(fn, deps, api, init);
+    environment.launch(codeDir, settleInit);
+    return environment;
+  }
+
+  /** Runs one invocation, waiting for init first on a cold start. */
+  async invoke(request: InvocationRequest): Promise<InvocationResult> {
+    // 1. A cold environment finishes init (bounded) before it takes the event.
+    const coldStart = this.initDurationMs === undefined;
+    const init = await this.awaitInit();
+    this.state = "busy";
+    const log = new InvocationLog(this.deps.maxLogBytesPerInvocation);
+    this.invocationLog = log;
+    const started = performance.now();
+    this.writeLine(`START RequestId: ${request.requestId} Version: $LATEST`);
+    // 2. Hand the event to the runtime, and wait for its answer, its exit or the deadline.
+    const { outcome, status } = init.ok
+      ? await this.runInvocation(request)
+      : { outcome: init.outcome, status: "error" as const };
+    const durationMs = performance.now() - started;
+    // 3. Let output already written by the function reach the log before END.
+    await drainOutput();
+    this.writeLine(`END RequestId: ${request.requestId}`);
+    this.writeLine(
+      formatReport({
+        requestId: request.requestId,
+        durationMs,
+        memorySizeMb: this.fn.memorySize,
+        maxMemoryUsedMb: this.process.peakMemoryMb(),
+        initDurationMs: coldStart ? this.initDurationMs : undefined,
+        status: status === "timeout" ? "timeout" : undefined,
+        errorType: status === "error" ? outcome.errorType : undefined,
+      }),
+    );
+    this.invocationLog = undefined;
+    this.api.release();
+    // 4. An environment that timed out, crashed or failed init is not reused.
+    if (status === "ok") this.state = "idle";
+    else this.end();
+    return {
+      ...outcome,
+      logLines: log.lines,
+      durationMs,
+      initDurationMs: coldStart ? this.initDurationMs : undefined,
+    };
+  }
+
+  /** Ends the environment and its whole process tree. */
+  end(): void {
+    if (this.state === "ended") return;
+    this.state = "ended";
+    this.process.kill();
+    this.api.close();
+    this.deps.logWriter.flush();
+  }
+
+  /** Settles once the environment's process has exited. */
+  get exited(): Promise<SandboxExit> {
+    return this.process.exited;
+  }
+
+  private launch(codeDir: string, settleInit: (result: InitResult) => void): void {
+    const launch = launchFor(this.fn.runtime, this.deps.where);
+    const env = environmentVariables(
+      {
+        fn: this.fn,
+        version: "$LATEST",
+        codeDir,
+        runtimeDir: launch.runtimeDir,
+        runtimeApi: this.api.address,
+        logStreamName: this.logStreamName,
+        nodePath: launch.nodePath,
+      },
+      this.deps.where,
+      this.deps.platform,
+    );
+    this.writeLine(launch.initStartLine);
+    for (const notice of launch.notices) this.writeLine(notice);
+    this.process = this.deps.sandbox.start({
+      command: launch.command,
+      args: launch.args,
+      env,
+      codeDir,
+      memoryMb: this.fn.memorySize,
+    });
+    captureLines(this.process.stdout, (line) => this.writeFunctionLine(line));
+    captureLines(this.process.stderr, (line) => this.writeFunctionLine(line));
+    void this.process.exited.then((exit) => {
+      this.exit = exit;
+      settleInit({ ok: false, outcome: exitOutcome("", exit) });
+      this.pendingOutcome?.(exitOutcome(this.currentRequestId ?? "", exit));
+      if (this.state !== "busy") this.end();
+    });
+  }
+
+  private onNext(settleInit: (result: InitResult) => void): void {
+    if (this.initDurationMs === undefined) {
+      this.initDurationMs = performance.now() - this.startedAt;
+      settleInit({ ok: true });
+    }
+  }
+
+  private async awaitInit(): Promise<InitResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<InitResult>((resolve) => {
+      timer = setTimeout(() => {
+        const seconds = (LIMITS.initTimeoutMs / 1000).toFixed(2);
+        resolve({
+          ok: false,
+          outcome: platformError("Sandbox.Timedout", `INIT timed out after ${seconds} seconds`),
+        });
+      }, LIMITS.initTimeoutMs);
+    });
+    const result = await Promise.race([this.initDone, timedOut]);
+    clearTimeout(timer);
+    if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.startedAt;
+    return result;
+  }
+
+  private async runInvocation(
+    request: InvocationRequest,
+  ): Promise<{ outcome: InvocationOutcome; status: "ok" | "error" | "timeout" }> {
+    const timeoutMs = this.fn.timeout * 1000;
+    this.currentRequestId = request.requestId;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = new Promise<InvocationOutcome>((resolve) => {
+      this.pendingOutcome = resolve;
+    });
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    if (this.exit) this.pendingOutcome?.(exitOutcome(request.requestId, this.exit));
+    else this.api.assign(request, Date.now() + timeoutMs);
+    const first = await Promise.race([answered, timedOut]);
+    clearTimeout(timer);
+    this.pendingOutcome = undefined;
+    this.currentRequestId = undefined;
+    if (first === "timeout") {
+      const message = `Task timed out after ${this.fn.timeout.toFixed(2)} seconds`;
+      this.writeLine(`${new Date().toISOString()} ${request.requestId} ${message}`);
+      return {
+        outcome: platformError("Sandbox.Timedout", `RequestId: ${request.requestId} Error: ${message}`),
+        status: "timeout",
+      };
+    }
+    if (first.errorType === "Runtime.ExitError") {
+      const { errorMessage } = JSON.parse(first.payload.toString()) as { errorMessage: string };
+      this.writeLine(errorMessage);
+      this.writeLine("Runtime.ExitError");
+    }
+    return { outcome: first, status: this.exit ? "error" : "ok" };
+  }
+
+  private writeFunctionLine(line: string): void {
+    if (this.invocationLog && !this.invocationLog.keep(line)) return;
+    this.deps.logWriter.write(logGroupName(this.fn.name), this.logStreamName, line);
+  }
+
+  private writeLine(line: string): void {
+    this.invocationLog?.lines.push(line);
+    this.deps.logWriter.write(logGroupName(this.fn.name), this.logStreamName, line);
+  }
+}
+
+/** AWS's stream name: `YYYY/MM/DD/[<version>]<32 hex>`. */
+function logStreamName(version: string): string {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+  return `${day}/[${version}]${randomBytes(16).toString("hex")}`;
+}
+
+function platformError(errorType: string, errorMessage: string): InvocationOutcome {
+  return { payload: Buffer.from(JSON.stringify({ errorType, errorMessage })), errorType };
+}
+
+/** The Runtime.ExitError AWS reports when the runtime exits mid-invocation. */
+function exitOutcome(requestId: string, exit: SandboxExit): InvocationOutcome {
+  const reason =
+    exit.signal !== null
+      ? `Runtime exited with error: signal: ${signalName(exit.signal)}`
+      : exit.code === 0
+        ? "Runtime exited without providing a reason"
+        : `Runtime exited with error: exit status ${exit.code}`;
+  return platformError("Runtime.ExitError", `RequestId: ${requestId} Error: ${reason}`);
+}
+
+/** Go's names for signals, which AWS's messages use. */
+function signalName(signal: NodeJS.Signals): string {
+  const names: Partial<Record<NodeJS.Signals, string>> = {
+    SIGKILL: "killed",
+    SIGTERM: "terminated",
+    SIGSEGV: "segmentation fault",
+    SIGABRT: "aborted",
+  };
+  return names[signal] ?? signal.toLowerCase();
+}
+
+/** Waits two turns of the event loop so that output in the pipes is read. */
+async function drainOutput(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,56 @@
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runtimeSupport, type Region } from "../model/index.js";
+
+/** How to start the bootstrap of a runtime, and what to tell the function's log. */
+export interface RuntimeLaunch {
+  command: string;
+  args: string[];
+  /** The folder of the bootstrap, LAMBDA_RUNTIME_DIR. */
+  runtimeDir: string;
+  /** node_modules folders after the function's own: the SDK that AWS provides. */
+  nodePath: string[];
+  /** The INIT_START line of a new environment. */
+  initStartLine: string;
+  /** Lines written once per environment, such as a runtime version mismatch. */
+  notices: string[];
+}
+
+const NODE_BOOTSTRAP = fileURLToPath(new URL("../runtimes/nodejs/bootstrap.js", import.meta.url));
+
+/** The node_modules folder holding the AWS SDK v3 that functions import unbundled. */
+const SDK_NODE_MODULES = nodeModulesOf(
+  createRequire(import.meta.url).resolve("@aws-sdk/client-lambda"),
+);
+
+function nodeModulesOf(file: string): string {
+  const marker = `${path.sep}node_modules${path.sep}`;
+  return file.slice(0, file.lastIndexOf(marker) + marker.length - 1);
+}
+
+/** The launch of a runtime Lambkin can run; callers validated the runtime before. */
+export function launchFor(runtime: string, where: Region): RuntimeLaunch {
+  const support = runtimeSupport(runtime);
+  if (support.kind !== "runnable") throw new Error(`runtime ${runtime} cannot be launched`);
+  const [major, minor] = process.versions.node.split(".");
+  const notices =
+    Number(major) === support.major
+      ? []
+      : [
+          `Lambkin: this function's runtime is ${runtime}, but this environment runs on the ` +
+            `host's Node.js ${process.version} (major ${major}, not ${support.major}).`,
+        ];
+  const versionArn =
+    `arn:aws:lambda:${where.region}::runtime:` +
+    createHash("sha256").update(process.version).digest("hex");
+  return {
+    command: process.execPath,
+    args: [NODE_BOOTSTRAP],
+    runtimeDir: path.dirname(NODE_BOOTSTRAP),
+    nodePath: [SDK_NODE_MODULES],
+    initStartLine: `INIT_START Runtime Version: nodejs:${major}.v${minor}\tRuntime Version ARN: ${versionArn}`,
+    notices,
+  };
+}

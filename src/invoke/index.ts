@@ -1,0 +1,1 @@
+export { Invoker, type InvokeInput, type InvokeOutput, type ResolvedTarget } from "./invoker.js";

@@ -1,0 +1,260 @@
+import {
+  constraintViolation,
+  invalidParameterValue,
+  validation,
+} from "./errors.js";
+import { FUNCTION_NAME_CONSTRAINT, parseFunctionReference } from "./arn.js";
+import { LIMITS } from "./limits.js";
+import { AWS_RUNTIMES, RUNNABLE_RUNTIMES, runtimeSupport } from "./runtimes.js";
+import { RESERVED_ENVIRONMENT_KEYS } from "./environment-variables.js";
+
+/** The settings a CreateFunction or UpdateFunctionConfiguration may carry. */
+export interface FunctionSettings {
+  runtime?: string;
+  role?: string;
+  handler?: string;
+  description?: string;
+  timeout?: number;
+  memorySize?: number;
+  ephemeralStorage?: number;
+  architectures?: string[];
+  environment?: Record<string, string>;
+}
+
+const ROLE_PATTERN = "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+";
+const ENV_KEY_PATTERN = "[a-zA-Z]([a-zA-Z0-9_])+";
+
+/** Fails unless a required member is present. */
+export function requireMember(value: unknown, member: string): void {
+  if (value === undefined || value === null) {
+    throw validation(
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+}
+
+/**
+ * Checks a FunctionName parameter and returns the plain name and qualifier.
+ * `maxLength` is 140 for operations on the unqualified function, 256 otherwise.
+ */
+export function checkFunctionName(
+  raw: string,
+  maxLength: 140 | 256,
+): { name: string; qualifier?: string } {
+  if (raw.length > maxLength) {
+    throw constraintViolation(
+      raw,
+      "functionName",
+      `Member must have length less than or equal to ${maxLength}`,
+    );
+  }
+  const reference = parseFunctionReference(raw);
+  if (!reference) throw constraintViolation(raw, "functionName", FUNCTION_NAME_CONSTRAINT);
+  if (reference.name.length > 64) {
+    throw invalidParameterValue(
+      `1 validation error detected: Value '${reference.name}' at 'functionName' ` +
+        "failed to satisfy constraint: Member must have length less than or equal to 64",
+    );
+  }
+  return { name: reference.name, qualifier: reference.qualifier };
+}
+
+/** Validates the settings members of a request body and returns them typed. */
+export function checkFunctionSettings(body: Record<string, unknown>): FunctionSettings {
+  const settings: FunctionSettings = {};
+  if (body.Runtime !== undefined) settings.runtime = checkRuntime(body.Runtime);
+  if (body.Role !== undefined) settings.role = checkRole(body.Role);
+  if (body.Handler !== undefined) settings.handler = checkHandler(body.Handler);
+  if (body.Description !== undefined) {
+    settings.description = checkString(body.Description, "description");
+    if (settings.description.length > LIMITS.descriptionMaxLength) {
+      throw constraintViolation(
+        settings.description,
+        "description",
+        `Member must have length less than or equal to ${LIMITS.descriptionMaxLength}`,
+      );
+    }
+  }
+  if (body.Timeout !== undefined) {
+    settings.timeout = checkRange(
+      body.Timeout,
+      "timeout",
+      LIMITS.timeoutMinSeconds,
+      LIMITS.timeoutMaxSeconds,
+    );
+  }
+  if (body.MemorySize !== undefined) {
+    settings.memorySize = checkRange(
+      body.MemorySize,
+      "memorySize",
+      LIMITS.memoryMinMb,
+      LIMITS.memoryMaxMb,
+    );
+  }
+  if (body.EphemeralStorage !== undefined) {
+    const storage = body.EphemeralStorage as { Size?: unknown } | null;
+    requireMember(storage?.Size, "ephemeralStorage.size");
+    settings.ephemeralStorage = checkRange(
+      storage!.Size,
+      "ephemeralStorage.size",
+      LIMITS.ephemeralStorageMinMb,
+      LIMITS.ephemeralStorageMaxMb,
+    );
+  }
+  if (body.Architectures !== undefined) {
+    settings.architectures = checkArchitectures(body.Architectures);
+  }
+  if (body.Environment !== undefined) {
+    settings.environment = checkEnvironment(body.Environment);
+  }
+  return settings;
+}
+
+function checkString(value: unknown, member: string): string {
+  if (typeof value !== "string") {
+    throw validation(`1 validation error detected: Value at '${member}' must be a string`);
+  }
+  return value;
+}
+
+function checkRange(value: unknown, member: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw validation(
+      `1 validation error detected: Value '${String(value)}' at '${member}' must be an integer`,
+    );
+  }
+  if (value < min) {
+    throw constraintViolation(
+      String(value),
+      member,
+      `Member must have value greater than or equal to ${min}`,
+    );
+  }
+  if (value > max) {
+    throw constraintViolation(
+      String(value),
+      member,
+      `Member must have value less than or equal to ${max}`,
+    );
+  }
+  return value;
+}
+
+function checkRuntime(value: unknown): string {
+  const runtime = checkString(value, "runtime");
+  const support = runtimeSupport(runtime);
+  switch (support.kind) {
+    case "runnable":
+      return runtime;
+    case "deprecated":
+      throw invalidParameterValue(
+        `The runtime parameter of ${runtime} is no longer supported for creating or updating ` +
+          "AWS Lambda functions. We recommend you use a supported runtime while creating or " +
+          "updating functions.",
+      );
+    case "not-offered":
+      throw invalidParameterValue(
+        `The runtime parameter of ${runtime} is not supported by this Lambkin server. ` +
+          `Use one of: ${RUNNABLE_RUNTIMES.join(", ")}.`,
+      );
+    case "unknown":
+      throw invalidParameterValue(
+        `Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy ` +
+          `enum value set: [${AWS_RUNTIMES.join(", ")}] or be a valid ARN`,
+      );
+  }
+}
+
+function checkRole(value: unknown): string {
+  const role = checkString(value, "role");
+  if (!new RegExp(`^${ROLE_PATTERN}$`).test(role)) {
+    throw constraintViolation(
+      role,
+      "role",
+      `Member must satisfy regular expression pattern: ${ROLE_PATTERN}`,
+    );
+  }
+  return role;
+}
+
+function checkHandler(value: unknown): string {
+  const handler = checkString(value, "handler");
+  if (handler.length > LIMITS.handlerMaxLength) {
+    throw constraintViolation(
+      handler,
+      "handler",
+      `Member must have length less than or equal to ${LIMITS.handlerMaxLength}`,
+    );
+  }
+  if (!/^[^\s]+$/.test(handler)) {
+    throw constraintViolation(
+      handler,
+      "handler",
+      "Member must satisfy regular expression pattern: [^\\s]+",
+    );
+  }
+  return handler;
+}
+
+function checkArchitectures(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw constraintViolation(
+      `[${String(value)}]`,
+      "architectures",
+      "Member must have length greater than or equal to 1",
+    );
+  }
+  const shown = `[${value.join(", ")}]`;
+  if (value.length > 1) {
+    throw constraintViolation(
+      shown,
+      "architectures",
+      "Member must have length less than or equal to 1",
+    );
+  }
+  if (value[0] !== "x86_64" && value[0] !== "arm64") {
+    throw constraintViolation(
+      shown,
+      "architectures",
+      "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], " +
+        "Member must not be null]",
+    );
+  }
+  return [value[0]];
+}
+
+function checkEnvironment(value: unknown): Record<string, string> {
+  const variables = (value as { Variables?: unknown } | null)?.Variables ?? {};
+  if (typeof variables !== "object" || variables === null || Array.isArray(variables)) {
+    throw validation(
+      "1 validation error detected: Value at 'environment.variables' must be a map of strings",
+    );
+  }
+  const entries = Object.entries(variables);
+  for (const [key, entry] of entries) {
+    if (!new RegExp(`^${ENV_KEY_PATTERN}$`).test(key) || typeof entry !== "string") {
+      throw validation(
+        "1 validation error detected: Value at 'environment.variables' failed to satisfy " +
+          "constraint: Map keys must satisfy constraint: [Member must satisfy regular " +
+          `expression pattern: ${ENV_KEY_PATTERN}]`,
+      );
+    }
+  }
+  const reserved = entries.map(([key]) => key).filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
+  if (reserved.length > 0) {
+    throw invalidParameterValue(
+      "Lambda was unable to configure your environment variables because the environment " +
+        "variables you have provided contains reserved keys that are currently not supported " +
+        `for modification. Reserved keys used in this request: ${reserved.join(", ")}`,
+    );
+  }
+  const measured = JSON.stringify(variables);
+  if (Buffer.byteLength(measured, "utf8") > LIMITS.environmentMaxBytes) {
+    throw invalidParameterValue(
+      "Lambda was unable to configure your environment variables because the environment " +
+        "variables you have provided exceeded the 4KB limit. String measured: " +
+        measured,
+    );
+  }
+  return variables as Record<string, string>;
+}

@@ -1,0 +1,2 @@
+export type { Sandbox, SandboxSpec, SandboxedProcess, SandboxExit } from "./sandbox.js";
+export { ProcessSandbox } from "./process-sandbox.js";

@@ -1,0 +1,2 @@
+export { startServer, type RunningServer } from "./lambkin-server.js";
+export { defaultConfig, DEFAULT_PORT, type ServerConfig } from "./config.js";

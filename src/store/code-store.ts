@@ -1,0 +1,82 @@
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { unzipInto, UnzipError } from "./unzip.js";
+import type { CodeRecord } from "../model/index.js";
+
+/** What went wrong when storing a deployment package. */
+export type CodeRejection = "not-a-zip" | "too-large";
+
+/** A deployment package the store refused, with the reason. */
+export class CodeRejectedError extends Error {
+  constructor(readonly reason: CodeRejection) {
+    super(`code rejected: ${reason}`);
+    this.name = "CodeRejectedError";
+  }
+}
+
+/**
+ * A content-addressed store of deployment zips and their unpacked trees,
+ * both keyed by the hex SHA-256 of the zip bytes.
+ */
+export class CodeStore {
+  constructor(
+    private readonly rootDir: string,
+    private readonly maxUnzippedBytes: number,
+  ) {}
+
+  /** Stores a zip and unpacks it once; the same bytes share one copy. */
+  async put(zip: Buffer): Promise<CodeRecord> {
+    const digest = createHash("sha256").update(zip).digest();
+    const record: CodeRecord = {
+      sha256Hex: digest.toString("hex"),
+      sha256: digest.toString("base64"),
+      size: zip.length,
+    };
+    const treeDir = this.treeDir(record.sha256Hex);
+    if (!existsSync(treeDir)) await this.unpack(zip, treeDir);
+    const zipPath = this.zipPath(record.sha256Hex);
+    if (!existsSync(zipPath)) await writeAtomically(zipPath, zip);
+    return record;
+  }
+
+  /** The directory holding the unpacked tree of a package. */
+  treeDir(sha256Hex: string): string {
+    return path.join(this.rootDir, "trees", sha256Hex);
+  }
+
+  /** The zip bytes of a package, or undefined if the store lacks it. */
+  async readZip(sha256Hex: string): Promise<Buffer | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(sha256Hex)) return undefined;
+    return readFile(this.zipPath(sha256Hex)).catch(() => undefined);
+  }
+
+  private zipPath(sha256Hex: string): string {
+    return path.join(this.rootDir, "zips", `${sha256Hex}.zip`);
+  }
+
+  private async unpack(zip: Buffer, treeDir: string): Promise<void> {
+    const staging = `${treeDir}.${randomUUID()}.partial`;
+    await mkdir(staging, { recursive: true });
+    try {
+      await unzipInto(zip, staging, this.maxUnzippedBytes);
+      await rename(staging, treeDir).catch((err: NodeJS.ErrnoException) => {
+        // Another upload of the same bytes finished first: keep its tree.
+        if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
+      });
+    } catch (err) {
+      if (err instanceof UnzipError) throw new CodeRejectedError(err.reason);
+      throw err;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+}
+
+async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const staging = `${file}.${randomUUID()}.partial`;
+  await writeFile(staging, bytes);
+  await rename(staging, file);
+}

@@ -1,0 +1,3 @@
+export type { Store, FunctionTable, EventQueue, LogTable, QueuedEvent, LogEvent } from "./store.js";
+export { openSqliteStore } from "./sqlite-store.js";
+export { CodeStore, CodeRejectedError, type CodeRejection } from "./code-store.js";
