@@ -1,0 +1,355 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { before, describe, it } from "node:test";
+import {
+  DeleteFunctionCommand,
+  GetAccountSettingsCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  LambdaServiceException,
+  ListFunctionsCommand,
+  paginateListFunctions,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+} from "@aws-sdk/client-lambda";
+import {
+  createExample,
+  createFunction,
+  EXAMPLES_DIR,
+  zipDirectory,
+  zipFiles,
+} from "../support/functions.js";
+import { zipSync } from "fflate";
+import { startLambkin, type LambkinProcess } from "../support/lambkin-process.js";
+
+const ECHO = zipFiles({ "index.mjs": "export const handler = async (e) => e;" });
+
+/** Runs `action` and returns the AWS error it failed with. */
+async function awsError(action: () => Promise<unknown>): Promise<LambdaServiceException> {
+  try {
+    await action();
+  } catch (err) {
+    assert.ok(err instanceof LambdaServiceException, `not an AWS error: ${String(err)}`);
+    return err;
+  }
+  assert.fail("the call succeeded");
+}
+
+async function expectError(
+  action: () => Promise<unknown>,
+  name: string,
+  status: number,
+  message: string | RegExp,
+): Promise<void> {
+  const err = await awsError(action);
+  assert.equal(err.name, name);
+  assert.equal(err.$metadata.httpStatusCode, status);
+  if (typeof message === "string") assert.equal(err.message, message);
+  else assert.match(err.message, message);
+}
+
+describe("function operations", () => {
+  let lambkin: LambkinProcess;
+  before(async () => {
+    lambkin = await startLambkin();
+  });
+
+  describe("CreateFunction", () => {
+    it("returns the configuration with AWS's defaults and a Pending state", async () => {
+      const created = await createExample(lambkin.client, "echo", "create-defaults");
+      const zip = zipDirectory(path.join(EXAMPLES_DIR, "echo"));
+      assert.equal(created.$metadata.httpStatusCode, 201);
+      assert.equal(created.FunctionName, "create-defaults");
+      assert.equal(
+        created.FunctionArn,
+        "arn:aws:lambda:us-east-1:000000000000:function:create-defaults",
+      );
+      assert.equal(created.MemorySize, 128);
+      assert.equal(created.Timeout, 3);
+      assert.deepEqual(created.EphemeralStorage, { Size: 512 });
+      assert.deepEqual(created.Architectures, ["x86_64"]);
+      assert.equal(created.PackageType, "Zip");
+      assert.equal(created.Version, "$LATEST");
+      assert.equal(created.Description, "");
+      assert.equal(created.State, "Pending");
+      assert.equal(created.StateReasonCode, "Creating");
+      assert.equal(created.CodeSize, zip.length);
+      assert.equal(created.CodeSha256, createHash("sha256").update(zip).digest("base64"));
+      assert.match(created.RevisionId!, /^[0-9a-f-]{36}$/);
+      assert.match(created.LastModified!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+    });
+
+    it("becomes Active so that the SDK's waiter succeeds", async () => {
+      await createFunction(lambkin.client, "waits-active", ECHO);
+      const waited = await waitUntilFunctionActiveV2(
+        { client: lambkin.client, maxWaitTime: 20 },
+        { FunctionName: "waits-active" },
+      );
+      assert.equal(waited.state, "SUCCESS");
+      const fn = await lambkin.client.send(
+        new GetFunctionConfigurationCommand({ FunctionName: "waits-active" }),
+      );
+      assert.equal(fn.State, "Active");
+      assert.equal(fn.LastUpdateStatus, "Successful");
+    });
+
+    it("refuses a name that is taken", async () => {
+      await createFunction(lambkin.client, "taken", ECHO);
+      await expectError(
+        () => createFunction(lambkin.client, "taken", ECHO),
+        "ResourceConflictException",
+        409,
+        "Function already exist: taken",
+      );
+    });
+
+    it("checks names, memory, timeout, storage, runtime, role and handler", async () => {
+      const cases: [Parameters<typeof createFunction>[3], string, RegExp][] = [
+        [{ FunctionName: "bad name!" }, "ValidationException", /at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern/],
+        [{ FunctionName: "x".repeat(65) }, "InvalidParameterValueException", /Member must have length less than or equal to 64/],
+        [{ MemorySize: 64 }, "ValidationException", /Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128/],
+        [{ MemorySize: 10241 }, "ValidationException", /Value '10241' at 'memorySize'.*less than or equal to 10240/],
+        [{ Timeout: 0 }, "ValidationException", /at 'timeout'.*greater than or equal to 1/],
+        [{ Timeout: 901 }, "ValidationException", /at 'timeout'.*less than or equal to 900/],
+        [{ EphemeralStorage: { Size: 100 } }, "ValidationException", /at 'ephemeralStorage.size'.*greater than or equal to 512/],
+        [{ Runtime: "cobol85" as never }, "InvalidParameterValueException", /^Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: \[.*nodejs20\.x.*\] or be a valid ARN$/],
+        [{ Runtime: "nodejs14.x" }, "InvalidParameterValueException", /^The runtime parameter of nodejs14\.x is no longer supported/],
+        [{ Role: "r1" }, "ValidationException", /Value 'r1' at 'role' failed to satisfy constraint/],
+        [{ Handler: "index handler" }, "ValidationException", /at 'handler'/],
+        [{ Architectures: ["x86_64", "arm64"] }, "ValidationException", /Member must have length less than or equal to 1/],
+      ];
+      for (const [settings, name, message] of cases) {
+        const err = await awsError(() => createFunction(lambkin.client, "invalid", ECHO, settings));
+        assert.equal(err.name, name, JSON.stringify(settings));
+        assert.equal(err.$metadata.httpStatusCode, 400, JSON.stringify(settings));
+        assert.match(err.message, message, JSON.stringify(settings));
+      }
+    });
+
+    it("checks environment variables: reserved keys and the 4 KB limit", async () => {
+      await expectError(
+        () =>
+          createFunction(lambkin.client, "env-reserved", ECHO, {
+            Environment: { Variables: { AWS_REGION: "x", FINE: "y" } },
+          }),
+        "InvalidParameterValueException",
+        400,
+        /contains reserved keys that are currently not supported for modification\. Reserved keys used in this request: AWS_REGION$/,
+      );
+      await expectError(
+        () =>
+          createFunction(lambkin.client, "env-large", ECHO, {
+            Environment: { Variables: { LARGE_VAR: "x".repeat(4100) } },
+          }),
+        "InvalidParameterValueException",
+        400,
+        /exceeded the 4KB limit\. String measured: \{"LARGE_VAR":"x+"\}$/,
+      );
+    });
+
+    it("refuses a zip that is not a zip, or that escapes its folder", async () => {
+      await expectError(
+        () => createFunction(lambkin.client, "not-zip", Buffer.from("plain text, not a zip")),
+        "InvalidParameterValueException",
+        400,
+        "Could not unzip uploaded file. Please check your file, then try to upload again.",
+      );
+      await expectError(
+        () =>
+          createFunction(
+            lambkin.client,
+            "zip-slip",
+            zipFiles({ "../../escaped.js": "x", "index.js": "x" }),
+          ),
+        "InvalidParameterValueException",
+        400,
+        "Could not unzip uploaded file. Please check your file, then try to upload again.",
+      );
+    });
+
+    it("refuses a zip that unpacks past 250 MB", async () => {
+      const big = zipSync({ "zeros.bin": new Uint8Array(262_144_001) }, { level: 9 });
+      await expectError(
+        () => createFunction(lambkin.client, "zip-bomb", big),
+        "InvalidParameterValueException",
+        400,
+        "Unzipped size must be smaller than 262144000 bytes",
+      );
+    });
+  });
+
+  describe("GetFunction", () => {
+    it("returns the configuration and a Code.Location that downloads the zip", async () => {
+      await createFunction(lambkin.client, "downloadable", ECHO, { Tags: { team: "lamb" } });
+      const fn = await lambkin.client.send(new GetFunctionCommand({ FunctionName: "downloadable" }));
+      assert.equal(fn.Configuration?.State, "Active");
+      assert.equal(fn.Code?.RepositoryType, "S3");
+      assert.deepEqual(fn.Tags, { team: "lamb" });
+      const download = await fetch(fn.Code!.Location!);
+      assert.equal(download.status, 200);
+      assert.deepEqual(Buffer.from(await download.arrayBuffer()), Buffer.from(ECHO));
+    });
+
+    it("accepts a full ARN and $LATEST, and names the missing function's ARN", async () => {
+      await createFunction(lambkin.client, "by-arn", ECHO);
+      const arn = "arn:aws:lambda:us-east-1:000000000000:function:by-arn";
+      const byArn = await lambkin.client.send(new GetFunctionCommand({ FunctionName: arn }));
+      assert.equal(byArn.Configuration?.FunctionName, "by-arn");
+      const latest = await lambkin.client.send(
+        new GetFunctionConfigurationCommand({ FunctionName: "by-arn", Qualifier: "$LATEST" }),
+      );
+      assert.equal(latest.FunctionArn, `${arn}:$LATEST`);
+      await expectError(
+        () => lambkin.client.send(new GetFunctionCommand({ FunctionName: "nobody" })),
+        "ResourceNotFoundException",
+        404,
+        "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nobody",
+      );
+      await expectError(
+        () =>
+          lambkin.client.send(
+            new GetFunctionCommand({ FunctionName: `${arn}:$LATEST`, Qualifier: "7" }),
+          ),
+        "InvalidParameterValueException",
+        400,
+        "The derived qualifier from the function name does not match the specified qualifier.",
+      );
+    });
+  });
+
+  describe("ListFunctions", () => {
+    it("pages with Marker and MaxItems and lists every function once", async () => {
+      const names = Array.from({ length: 7 }, (_, i) => `listed-${i}`);
+      for (const name of names) await createFunction(lambkin.client, name, ECHO);
+      const first = await lambkin.client.send(new ListFunctionsCommand({ MaxItems: 3 }));
+      assert.equal(first.Functions?.length, 3);
+      assert.ok(first.NextMarker);
+      assert.equal(first.Functions?.[0]?.State, undefined);
+      const seen: string[] = [];
+      for await (const page of paginateListFunctions(
+        { client: lambkin.client, pageSize: 2 },
+        {},
+      )) {
+        seen.push(...(page.Functions ?? []).map((fn) => fn.FunctionName!));
+      }
+      for (const name of names) assert.equal(seen.filter((n) => n === name).length, 1);
+      assert.equal(new Set(seen).size, seen.length);
+    });
+  });
+
+  describe("UpdateFunctionConfiguration and UpdateFunctionCode", () => {
+    it("changes settings, keeps the rest and moves the RevisionId", async () => {
+      const created = await createFunction(lambkin.client, "updated", ECHO, {
+        Environment: { Variables: { MODE: "one" } },
+        Description: "before",
+      });
+      const updated = await lambkin.client.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: "updated",
+          MemorySize: 256,
+          Timeout: 10,
+        }),
+      );
+      assert.equal(updated.LastUpdateStatus, "InProgress");
+      assert.equal(updated.MemorySize, 256);
+      assert.equal(updated.Timeout, 10);
+      assert.equal(updated.Description, "before");
+      assert.deepEqual(updated.Environment?.Variables, { MODE: "one" });
+      assert.notEqual(updated.RevisionId, created.RevisionId);
+      const waited = await waitUntilFunctionUpdatedV2(
+        { client: lambkin.client, maxWaitTime: 20 },
+        { FunctionName: "updated" },
+      );
+      assert.equal(waited.state, "SUCCESS");
+      await expectError(
+        () =>
+          lambkin.client.send(
+            new UpdateFunctionConfigurationCommand({
+              FunctionName: "updated",
+              RevisionId: created.RevisionId,
+              Timeout: 5,
+            }),
+          ),
+        "PreconditionFailedException",
+        412,
+        /^The Revision Id provided does not match the latest Revision Id/,
+      );
+    });
+
+    it("replaces the code and its digest", async () => {
+      await createFunction(lambkin.client, "recoded", ECHO);
+      const next = zipFiles({ "index.mjs": "export const handler = async () => 2;" });
+      const updated = await lambkin.client.send(
+        new UpdateFunctionCodeCommand({ FunctionName: "recoded", ZipFile: next }),
+      );
+      assert.equal(updated.CodeSha256, createHash("sha256").update(next).digest("base64"));
+      assert.equal(updated.CodeSize, next.length);
+      await expectError(
+        () =>
+          lambkin.client.send(
+            new UpdateFunctionCodeCommand({ FunctionName: "missing", ZipFile: next }),
+          ),
+        "ResourceNotFoundException",
+        404,
+        "Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing",
+      );
+    });
+  });
+
+  describe("DeleteFunction", () => {
+    it("deletes with 204 and refuses to delete $LATEST alone", async () => {
+      await createFunction(lambkin.client, "doomed", ECHO);
+      await expectError(
+        () =>
+          lambkin.client.send(
+            new DeleteFunctionCommand({ FunctionName: "doomed", Qualifier: "$LATEST" }),
+          ),
+        "InvalidParameterValueException",
+        400,
+        "$LATEST version cannot be deleted without deleting the function.",
+      );
+      const deleted = await lambkin.client.send(new DeleteFunctionCommand({ FunctionName: "doomed" }));
+      assert.equal(deleted.$metadata.httpStatusCode, 204);
+      await expectError(
+        () => lambkin.client.send(new GetFunctionCommand({ FunctionName: "doomed" })),
+        "ResourceNotFoundException",
+        404,
+        /function:doomed$/,
+      );
+    });
+  });
+
+  describe("GetAccountSettings", () => {
+    it("reports Lambda's limits and the usage of this server", async () => {
+      await createFunction(lambkin.client, "counted", ECHO);
+      const settings = await lambkin.client.send(new GetAccountSettingsCommand({}));
+      assert.equal(settings.AccountLimit?.CodeSizeZipped, 52428800);
+      assert.equal(settings.AccountLimit?.CodeSizeUnzipped, 262144000);
+      assert.equal(settings.AccountLimit?.ConcurrentExecutions, 1000);
+      assert.ok((settings.AccountUsage?.FunctionCount ?? 0) >= 1);
+      assert.ok((settings.AccountUsage?.TotalCodeSize ?? 0) >= ECHO.length);
+    });
+  });
+
+  describe("wire format", () => {
+    it("answers bad JSON and unknown paths with AWS errors, and keeps serving", async () => {
+      const badJson = await fetch(`${lambkin.url}/2015-03-31/functions`, {
+        method: "POST",
+        body: "{not json",
+      });
+      assert.equal(badJson.status, 400);
+      assert.equal(badJson.headers.get("x-amzn-errortype"), "InvalidRequestContentException");
+      const body = (await badJson.json()) as { Type: string; message: string };
+      assert.equal(body.Type, "User");
+      assert.match(body.message, /^Could not parse request body into json/);
+      const unknown = await fetch(`${lambkin.url}/nothing/here`);
+      assert.equal(unknown.status, 404);
+      assert.ok(unknown.headers.get("x-amzn-requestid"));
+      const list = await lambkin.client.send(new ListFunctionsCommand({}));
+      assert.equal(list.$metadata.httpStatusCode, 200);
+    });
+  });
+});

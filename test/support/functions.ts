@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CreateFunctionCommand,
+  type CreateFunctionCommandInput,
+  InvokeCommand,
+  type InvokeCommandOutput,
+  type LambdaClient,
+} from "@aws-sdk/client-lambda";
+import { zipSync } from "fflate";
+
+/** The shared example functions, `../shared/examples` beside the repo. */
+export const EXAMPLES_DIR = path.resolve(
+  fileURLToPath(new URL("../../../", import.meta.url)),
+  "../shared/examples",
+);
+
+/** A role ARN that passes Lambda's pattern. */
+export const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
+
+/** Zips the files of a folder (not the folder itself), as a deployment package. */
+export function zipDirectory(dir: string): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  const walk = (relative: string) => {
+    for (const name of readdirSync(path.join(dir, relative))) {
+      const entry = path.join(relative, name);
+      if (statSync(path.join(dir, entry)).isDirectory()) walk(entry);
+      else files[entry] = readFileSync(path.join(dir, entry));
+    }
+  };
+  walk("");
+  return zipSync(files);
+}
+
+/** Zips in-memory files: `{ "index.mjs": "export const handler = ..." }`. */
+export function zipFiles(files: Record<string, string>): Uint8Array {
+  return zipSync(
+    Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Buffer.from(text)])),
+  );
+}
+
+/** Creates a Node.js 20 function from a zip, with overridable settings. */
+export function createFunction(
+  client: LambdaClient,
+  name: string,
+  zip: Uint8Array,
+  settings: Partial<CreateFunctionCommandInput> = {},
+) {
+  return client.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: "nodejs20.x",
+      Role: ROLE,
+      Handler: "index.handler",
+      Code: { ZipFile: zip },
+      ...settings,
+    }),
+  );
+}
+
+/** Creates a function from one of the shared examples. */
+export function createExample(
+  client: LambdaClient,
+  example: string,
+  name = example,
+  settings: Partial<CreateFunctionCommandInput> = {},
+) {
+  return createFunction(client, name, zipDirectory(path.join(EXAMPLES_DIR, example)), settings);
+}
+
+/** Invokes synchronously with a JSON event, with the log tail. */
+export function invoke(
+  client: LambdaClient,
+  name: string,
+  event: unknown = {},
+): Promise<InvokeCommandOutput> {
+  return client.send(
+    new InvokeCommand({
+      FunctionName: name,
+      Payload: Buffer.from(JSON.stringify(event)),
+      LogType: "Tail",
+    }),
+  );
+}
+
+/** The JSON an invocation returned. */
+export function payloadOf(output: InvokeCommandOutput): unknown {
+  return JSON.parse(Buffer.from(output.Payload ?? []).toString("utf8"));
+}
+
+/** The decoded `X-Amz-Log-Result` of an invocation. */
+export function logTailOf(output: InvokeCommandOutput): string {
+  return Buffer.from(output.LogResult ?? "", "base64").toString("utf8");
+}
