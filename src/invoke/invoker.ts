@@ -55,13 +55,13 @@ export class Invoker {
   ) {}
 
   /** Finds what an invocation would run, or fails as Invoke does. */
-  resolve(functionName: string, qualifier = "$LATEST"): ResolvedTarget {
+  resolve(functionName: string, qualifier?: string): ResolvedTarget {
     const fn = this.store.functions.get(functionName);
     const notFound = () =>
       resourceNotFound(`Function not found: ${functionArn(this.where, functionName, qualifier)}`);
     if (!fn) throw notFound();
     // Limitation: versions and aliases are not there yet, so $LATEST is the only qualifier.
-    if (qualifier !== "$LATEST") throw notFound();
+    if (qualifier !== undefined && qualifier !== "$LATEST") throw notFound();
     return { fn, version: "$LATEST" };
   }
 
