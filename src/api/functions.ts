@@ -78,6 +78,7 @@ class FunctionOperations {
       );
     }
     rejectUnsupportedMembers(body);
+    // Limitation: Publish is ignored until versions exist; the response shows $LATEST.
     const code = await storeUploadedCode(body.Code as object, this.context.codeStore, "code.");
     const fn: FunctionRecord = {
       name,

@@ -62,6 +62,7 @@ export class Environment {
   private process!: SandboxedProcess;
   private exit?: SandboxExit;
   private currentRequestId?: string;
+  private nextRequested?: () => void;
 
   private constructor(
     readonly fn: FunctionRecord,
@@ -183,6 +184,7 @@ export class Environment {
       this.initDurationMs = performance.now() - this.startedAt;
       settleInit({ ok: true });
     }
+    this.nextRequested?.();
   }
 
   private async awaitInit(): Promise<InitResult> {
@@ -214,12 +216,23 @@ export class Environment {
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
+    const readyAgain = new Promise<void>((resolve) => (this.nextRequested = resolve));
     if (this.exit) this.pendingOutcome?.(exitOutcome(request.requestId, this.exit));
     else this.api.assign(request, Date.now() + timeoutMs);
     const first = await Promise.race([answered, timedOut]);
-    clearTimeout(timer);
     this.pendingOutcome = undefined;
     this.currentRequestId = undefined;
+    // The runtime is ready for more only once it asks for the next event: Node's
+    // exits right after reporting an uncaught exception, and must not be reused.
+    const reusable =
+      first !== "timeout" &&
+      (await Promise.race([
+        readyAgain.then(() => true),
+        this.process.exited.then(() => false),
+        timedOut.then(() => false),
+      ]));
+    clearTimeout(timer);
+    this.nextRequested = undefined;
     if (first === "timeout") {
       const message = `Task timed out after ${this.fn.timeout.toFixed(2)} seconds`;
       this.writeLine(`${new Date().toISOString()} ${request.requestId} ${message}`);
@@ -233,10 +246,11 @@ export class Environment {
       this.writeLine(errorMessage);
       this.writeLine("Runtime.ExitError");
     }
-    return { outcome: first, status: this.exit ? "error" : "ok" };
+    return { outcome: first, status: reusable && !this.exit ? "ok" : "error" };
   }
 
   private writeFunctionLine(line: string): void {
+    // Limitation: output written between invocations is not bounded until environments freeze.
     if (this.invocationLog && !this.invocationLog.keep(line)) return;
     this.deps.logWriter.write(logGroupName(this.fn.name), this.logStreamName, line);
   }

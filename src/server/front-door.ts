@@ -13,6 +13,7 @@ import { errorResponse, toApiError } from "./wire-errors.js";
  */
 export function createFrontDoor(routes: Route[], log: Logger): Server {
   const router = new Router(routes);
+  // Limitation: requests are not authenticated; SigV4 signatures are accepted unchecked.
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     handle(router, req, res, requestId).catch((err: unknown) => {

@@ -20,6 +20,7 @@ export class CodeRejectedError extends Error {
  * A content-addressed store of deployment zips and their unpacked trees,
  * both keyed by the hex SHA-256 of the zip bytes.
  */
+// Limitation: packages no function uses any more are kept; there is no collection yet.
 export class CodeStore {
   constructor(
     private readonly rootDir: string,
