@@ -1,0 +1,106 @@
+import { createContext } from "./context.js";
+import { toErrorResponse } from "./error-format.js";
+import type { EventLoopDrain } from "./event-loop-drain.js";
+import type { FunctionLogger } from "./function-logger.js";
+import type { UserHandler } from "./handler-loader.js";
+import { Invocation, type Outcome } from "./invocation.js";
+import { readInvocationInfo } from "./invocation-info.js";
+import type { RuntimeApiClient } from "./runtime-client.js";
+import type { RuntimeEnvironment } from "./runtime-environment.js";
+import { RuntimeError } from "./runtime-errors.js";
+
+/** What the invocation loop works with. */
+export interface InvocationLoopOptions {
+  client: RuntimeApiClient;
+  handler: UserHandler;
+  env: RuntimeEnvironment;
+  logger: FunctionLogger;
+  drain: EventLoopDrain;
+  /** Called when the Runtime API cannot be reached; the runtime must stop. */
+  onFailure: (error: unknown) => void;
+}
+
+/** `JSON.stringify` of a result, or undefined when it cannot be serialized. */
+function serializeResult(result: unknown): string | undefined {
+  try {
+    // A function or symbol result stringifies to undefined; send null.
+    return JSON.stringify(result === undefined ? null : result) ?? "null";
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fetches events from the Runtime API one at a time and reports outcomes. */
+export class InvocationLoop {
+  /** Request id of the invocation whose outcome is not yet posted. */
+  private pending: string | undefined;
+
+  constructor(private readonly options: InvocationLoopOptions) {}
+
+  /** Starts polling for events. */
+  start(): void {
+    this.scheduleNext();
+  }
+
+  /** Posts `error` for the invocation in flight, if there is one. */
+  async reportCrash(error: unknown): Promise<void> {
+    const requestId = this.pending;
+    if (requestId === undefined) return;
+    this.pending = undefined;
+    await this.options.client.postInvocationError(
+      requestId,
+      toErrorResponse(error),
+    );
+  }
+
+  private scheduleNext(): void {
+    setImmediate(() => {
+      this.runNext().catch(this.options.onFailure);
+    });
+  }
+
+  private async runNext(): Promise<void> {
+    const { client, env, handler, logger, drain } = this.options;
+    const next = await client.nextInvocation();
+    const info = readInvocationInfo(next.headers);
+    // 1. Make the request visible to logs and to the X-Ray SDK.
+    this.pending = info.requestId;
+    logger.setRequestId(info.requestId);
+    if (info.traceId) process.env._X_AMZN_TRACE_ID = info.traceId;
+    else delete process.env._X_AMZN_TRACE_ID;
+    // 2. Run the handler; its outcome arrives through `finish`.
+    const invocation = new Invocation(drain, (outcome) =>
+      this.finish(info.requestId, outcome),
+    );
+    invocation.start(handler, next.body, (controls) =>
+      createContext(env, info, controls),
+    );
+  }
+
+  private finish(requestId: string, outcome: Outcome): void {
+    // A crash may already have reported this invocation.
+    if (this.pending !== requestId) return;
+    this.pending = undefined;
+    this.post(requestId, outcome).then(
+      () => this.scheduleNext(),
+      this.options.onFailure,
+    );
+  }
+
+  private async post(requestId: string, outcome: Outcome): Promise<void> {
+    const { client, logger } = this.options;
+    const body = outcome.ok ? serializeResult(outcome.result) : undefined;
+    if (body !== undefined) {
+      await client.postInvocationResponse(requestId, body);
+      return;
+    }
+    const error = outcome.ok
+      ? new RuntimeError(
+          "Runtime.JSONStringifyError",
+          "Unable to stringify response body",
+        )
+      : outcome.error;
+    logger.logError("Invoke Error", error);
+    await client.postInvocationError(requestId, toErrorResponse(error));
+  }
+}
