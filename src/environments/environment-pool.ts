@@ -1,6 +1,7 @@
 import type { FunctionRecord } from "../model/index.js";
 import { Environment, type EnvironmentDeps } from "./environment.js";
 import type { InvocationRequest, InvocationResult } from "./invocation.js";
+import { linkSdkBeside } from "./sdk-link.js";
 
 /**
  * The environments of one function configuration. Hands out a warm one when
@@ -18,7 +19,9 @@ export class EnvironmentPool {
     private readonly codeDir: string,
     private readonly deps: EnvironmentDeps,
     private readonly idleTimeoutMs: number,
-  ) {}
+  ) {
+    linkSdkBeside(codeDir);
+  }
 
   /** Runs an invocation in a warm environment, or a new one. */
   async invoke(request: InvocationRequest): Promise<InvocationResult> {

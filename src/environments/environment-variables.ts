@@ -17,8 +17,6 @@ export interface EnvironmentIdentity {
   runtimeDir: string;
   runtimeApi: string;
   logStreamName: string;
-  /** node_modules folders searched after the function's own. */
-  nodePath: string[];
 }
 
 /**
@@ -37,7 +35,7 @@ export function environmentVariables(
     ),
     LANG: "en_US.UTF-8",
     TZ: ":UTC",
-    NODE_PATH: [...identity.nodePath, identity.runtimeDir, identity.codeDir].join(":"),
+    NODE_PATH: [identity.runtimeDir, identity.codeDir].join(":"),
     AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
     AWS_XRAY_DAEMON_ADDRESS: "169.254.79.129:2000",
     AWS_ENDPOINT_URL: platform.apiEndpoint,

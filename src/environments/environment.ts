@@ -155,7 +155,6 @@ export class Environment {
         runtimeDir: launch.runtimeDir,
         runtimeApi: this.api.address,
         logStreamName: this.logStreamName,
-        nodePath: launch.nodePath,
       },
       this.deps.where,
       this.deps.platform,

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runtimeSupport, type Region } from "../model/index.js";
@@ -10,8 +9,6 @@ export interface RuntimeLaunch {
   args: string[];
   /** The folder of the bootstrap, LAMBDA_RUNTIME_DIR. */
   runtimeDir: string;
-  /** node_modules folders after the function's own: the SDK that AWS provides. */
-  nodePath: string[];
   /** The INIT_START line of a new environment. */
   initStartLine: string;
   /** Lines written once per environment, such as a runtime version mismatch. */
@@ -20,15 +17,6 @@ export interface RuntimeLaunch {
 
 const NODE_BOOTSTRAP = fileURLToPath(new URL("../runtimes/nodejs/bootstrap.js", import.meta.url));
 
-/** The node_modules folder holding the AWS SDK v3 that functions import unbundled. */
-const SDK_NODE_MODULES = nodeModulesOf(
-  createRequire(import.meta.url).resolve("@aws-sdk/client-lambda"),
-);
-
-function nodeModulesOf(file: string): string {
-  const marker = `${path.sep}node_modules${path.sep}`;
-  return file.slice(0, file.lastIndexOf(marker) + marker.length - 1);
-}
 
 /** The launch of a runtime Lambkin can run; callers validated the runtime before. */
 export function launchFor(runtime: string, where: Region): RuntimeLaunch {
@@ -49,7 +37,6 @@ export function launchFor(runtime: string, where: Region): RuntimeLaunch {
     command: process.execPath,
     args: [NODE_BOOTSTRAP],
     runtimeDir: path.dirname(NODE_BOOTSTRAP),
-    nodePath: [SDK_NODE_MODULES],
     initStartLine: `INIT_START Runtime Version: nodejs:${major}.v${minor}\tRuntime Version ARN: ${versionArn}`,
     notices,
   };

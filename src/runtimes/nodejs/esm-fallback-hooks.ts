@@ -10,7 +10,7 @@ import type {
   ResolveHook,
   ResolveHookContext,
 } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 /** What the main thread passes to `initialize`. */
@@ -22,9 +22,7 @@ let searchDirs: string[] = [];
 
 /** Receives the NODE_PATH folders from `module.register`. */
 export const initialize: InitializeHook<EsmFallbackData> = (data) => {
-  // Limitation: ESM resolution only searches folders named node_modules, so
-  // other NODE_PATH entries (AWS lists /var/runtime) are not searched.
-  searchDirs = data.nodePath.filter((dir) => basename(dir) === "node_modules");
+  searchDirs = data.nodePath;
 };
 
 /** Falls back to NODE_PATH when a bare specifier is not found. */
