@@ -14,7 +14,10 @@ interface LogPage {
 }
 
 /** Reads every stored log event of a function, following `nextAfter` to the end. */
-export async function readFunctionLog(url: string, functionName: string): Promise<LogEvent[]> {
+export async function readFunctionLog(
+  url: string,
+  functionName: string,
+): Promise<LogEvent[]> {
   const events: LogEvent[] = [];
   let after = 0;
   for (;;) {
@@ -22,7 +25,9 @@ export async function readFunctionLog(url: string, functionName: string): Promis
       `${url}/_lambkin/logs/${encodeURIComponent(functionName)}?after=${after}&limit=1000`,
     );
     if (response.status !== 200) {
-      throw new Error(`GET logs of ${functionName}: ${response.status} ${await response.text()}`);
+      throw new Error(
+        `GET logs of ${functionName}: ${response.status} ${await response.text()}`,
+      );
     }
     const page = (await response.json()) as LogPage;
     events.push(...page.events);
@@ -62,7 +67,8 @@ export function pollFunctionLog(
   options: { timeoutMs: number; what: string },
 ): Promise<string[]> {
   return pollUntil(
-    async () => (await readFunctionLog(url, functionName)).map((event) => event.message),
+    async () =>
+      (await readFunctionLog(url, functionName)).map((event) => event.message),
     done,
     options,
   );
@@ -71,4 +77,9 @@ export function pollFunctionLog(
 /** How many of `messages` match `pattern`. */
 export function countMatching(messages: string[], pattern: RegExp): number {
   return messages.filter((message) => pattern.test(message)).length;
+}
+
+/** The `Duration` of a REPORT line, in milliseconds (NaN when it has none). */
+export function reportDurationMs(reportLine: string): number {
+  return Number(/\tDuration: ([\d.]+) ms\t/.exec(reportLine)?.[1]);
 }
