@@ -12,6 +12,10 @@ export class EnvironmentPool {
   private readonly idle: Environment[] = [];
   private readonly all = new Set<Environment>();
   private readonly idleTimers = new Map<Environment, NodeJS.Timeout>();
+  /** Environments that answered and whose runtime has not yet asked for more. */
+  private finishing = 0;
+  /** Invocations waiting for a finishing environment instead of a cold start. */
+  private readonly waiters: ((environment: Environment | undefined) => void)[] = [];
   private retired = false;
 
   constructor(
@@ -25,11 +29,11 @@ export class EnvironmentPool {
 
   /** Runs an invocation in a warm environment, or a new one. */
   async invoke(request: InvocationRequest): Promise<InvocationResult> {
-    const environment = this.takeWarm() ?? (await this.startEnvironment());
+    const environment = await this.acquire();
     try {
       return await environment.invoke(request);
     } finally {
-      this.putBack(environment);
+      void this.putBack(environment);
     }
   }
 
@@ -55,6 +59,23 @@ export class EnvironmentPool {
     await Promise.all(environments.map((environment) => environment.exited));
   }
 
+  /**
+   * A warm environment; else one that is about to be warm (its runtime is
+   * between answering and asking for more), as back-to-back invocations
+   * reuse one environment on AWS; else a new one.
+   */
+  private async acquire(): Promise<Environment> {
+    const warm = this.takeWarm();
+    if (warm) return warm;
+    if (this.finishing > this.waiters.length) {
+      const handed = await new Promise<Environment | undefined>((resolve) =>
+        this.waiters.push(resolve),
+      );
+      if (handed) return handed;
+    }
+    return this.startEnvironment();
+  }
+
   private takeWarm(): Environment | undefined {
     for (let environment = this.idle.pop(); environment; environment = this.idle.pop()) {
       clearTimeout(this.idleTimers.get(environment));
@@ -78,9 +99,18 @@ export class EnvironmentPool {
     return environment;
   }
 
-  private putBack(environment: Environment): void {
-    if (environment.state !== "idle" || this.retired) {
+  private async putBack(environment: Environment): Promise<void> {
+    this.finishing += 1;
+    const ready = await environment.readyForNext(this.fn.timeout * 1000);
+    this.finishing -= 1;
+    const waiter = this.waiters.shift();
+    if (!ready || this.retired) {
       this.endEnvironment(environment);
+      waiter?.(undefined);
+      return;
+    }
+    if (waiter) {
+      waiter(environment);
       return;
     }
     this.idle.push(environment);

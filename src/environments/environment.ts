@@ -62,7 +62,9 @@ export class Environment {
   private process!: SandboxedProcess;
   private exit?: SandboxExit;
   private currentRequestId?: string;
-  private nextRequested?: () => void;
+  /** Set while the runtime has an invocation and has not asked for the next one. */
+  private awaitingNext = false;
+  private readonly nextWaiters: ((ready: boolean) => void)[] = [];
 
   private constructor(
     readonly fn: FunctionRecord,
@@ -140,6 +142,24 @@ export class Environment {
     this.deps.logWriter.flush();
   }
 
+  /**
+   * Settles true once the runtime has asked for its next event, false if the
+   * environment ends or `limitMs` passes first. Node's runtime, for one, exits
+   * right after it reports an uncaught exception, so an environment is reused
+   * only when its runtime says it is ready.
+   */
+  async readyForNext(limitMs: number): Promise<boolean> {
+    if (this.state !== "idle") return false;
+    if (!this.awaitingNext) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const ready = await Promise.race([
+      new Promise<boolean>((resolve) => this.nextWaiters.push(resolve)),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
+    ]);
+    clearTimeout(timer);
+    return ready && this.state === "idle";
+  }
+
   /** Settles once the environment's process has exited. */
   get exited(): Promise<SandboxExit> {
     return this.process.exited;
@@ -174,6 +194,7 @@ export class Environment {
       this.exit = exit;
       settleInit({ ok: false, outcome: exitOutcome("", exit) });
       this.pendingOutcome?.(exitOutcome(this.currentRequestId ?? "", exit));
+      for (const waiter of this.nextWaiters.splice(0)) waiter(false);
       if (this.state !== "busy") this.end();
     });
   }
@@ -183,7 +204,8 @@ export class Environment {
       this.initDurationMs = performance.now() - this.startedAt;
       settleInit({ ok: true });
     }
-    this.nextRequested?.();
+    this.awaitingNext = false;
+    for (const waiter of this.nextWaiters.splice(0)) waiter(true);
   }
 
   private async awaitInit(): Promise<InitResult> {
@@ -215,23 +237,15 @@ export class Environment {
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
-    const readyAgain = new Promise<void>((resolve) => (this.nextRequested = resolve));
     if (this.exit) this.pendingOutcome?.(exitOutcome(request.requestId, this.exit));
-    else this.api.assign(request, Date.now() + timeoutMs);
+    else {
+      this.awaitingNext = true;
+      this.api.assign(request, Date.now() + timeoutMs);
+    }
     const first = await Promise.race([answered, timedOut]);
+    clearTimeout(timer);
     this.pendingOutcome = undefined;
     this.currentRequestId = undefined;
-    // The runtime is ready for more only once it asks for the next event: Node's
-    // exits right after reporting an uncaught exception, and must not be reused.
-    const reusable =
-      first !== "timeout" &&
-      (await Promise.race([
-        readyAgain.then(() => true),
-        this.process.exited.then(() => false),
-        timedOut.then(() => false),
-      ]));
-    clearTimeout(timer);
-    this.nextRequested = undefined;
     if (first === "timeout") {
       const message = `Task timed out after ${this.fn.timeout.toFixed(2)} seconds`;
       this.writeLine(`${new Date().toISOString()} ${request.requestId} ${message}`);
@@ -245,7 +259,7 @@ export class Environment {
       this.writeLine(errorMessage);
       this.writeLine("Runtime.ExitError");
     }
-    return { outcome: first, status: reusable && !this.exit ? "ok" : "error" };
+    return { outcome: first, status: this.exit ? "error" : "ok" };
   }
 
   private writeFunctionLine(line: string): void {
