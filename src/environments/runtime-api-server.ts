@@ -24,6 +24,8 @@ const PREFIX = "/2018-06-01/runtime";
  * The Lambda Runtime API (2018-06-01) of one environment, on its own port,
  * so that a bootstrap can only see and answer its own invocations.
  */
+// Limitation: in process-only mode any local process can connect to this
+// port; network namespaces (the isolated sandbox) make it the environment's alone.
 export class RuntimeApiServer {
   private readonly server: Server;
   private waitingNext?: ServerResponse;

@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runtimeSupport, type Region } from "../model/index.js";
+import { runtimeSupport, runtimeVersionArn, type Region } from "../model/index.js";
 
 /** How to start the bootstrap of a runtime, and what to tell the function's log. */
 export interface RuntimeLaunch {
@@ -30,9 +29,7 @@ export function launchFor(runtime: string, where: Region): RuntimeLaunch {
           `Lambkin: this function's runtime is ${runtime}, but this environment runs on the ` +
             `host's Node.js ${process.version} (major ${major}, not ${support.major}).`,
         ];
-  const versionArn =
-    `arn:aws:lambda:${where.region}::runtime:` +
-    createHash("sha256").update(process.version).digest("hex");
+  const versionArn = runtimeVersionArn(where.region, runtime);
   return {
     command: process.execPath,
     args: [NODE_BOOTSTRAP],

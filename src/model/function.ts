@@ -1,4 +1,5 @@
 import { functionArn, logGroupName, type Region } from "./arn.js";
+import { runtimeVersionArn } from "./runtimes.js";
 
 /** The stored state of a function's `$LATEST`. */
 export interface FunctionRecord {
@@ -62,6 +63,11 @@ export function toFunctionConfiguration(
     SnapStart: { ApplyOn: "None", OptimizationStatus: "Off" },
     LoggingConfig: { LogFormat: "Text", LogGroup: logGroupName(fn.name) },
   };
+  if (view !== "list-item") {
+    configuration.RuntimeVersionConfig = {
+      RuntimeVersionArn: runtimeVersionArn(where.region, fn.runtime),
+    };
+  }
   return { ...configuration, ...stateFields(view) };
 }
 

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /** The runtime identifiers AWS accepts today, in AWS's enum order. */
 export const AWS_RUNTIMES = [
   "nodejs",
@@ -101,3 +103,12 @@ export function runtimeSupport(runtime: string): RuntimeSupport {
 
 /** Runtimes Lambkin can run, for messages and docs. */
 export const RUNNABLE_RUNTIMES = Object.keys(RUNNABLE);
+
+/**
+ * The RuntimeVersionArn of a runtime: it names the runtime and the host
+ * interpreter that actually runs it, so it changes when the host's does.
+ */
+export function runtimeVersionArn(region: string, runtime: string): string {
+  const digest = createHash("sha256").update(`${runtime}@${process.version}`).digest("hex");
+  return `arn:aws:lambda:${region}::runtime:${digest}`;
+}

@@ -98,6 +98,10 @@ describe("function operations", () => {
       );
       assert.equal(fn.State, "Active");
       assert.equal(fn.LastUpdateStatus, "Successful");
+      assert.match(
+        fn.RuntimeVersionConfig?.RuntimeVersionArn ?? "",
+        /^arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$/,
+      );
     });
 
     it("refuses a name that is taken", async () => {
