@@ -105,7 +105,11 @@ export class Environment {
     const { outcome, status } = init.ok
       ? await this.runInvocation(request)
       : { outcome: init.outcome, status: "error" as const };
-    const durationMs = performance.now() - started;
+    // Node's timers may fire a fraction of a millisecond before performance.now()
+    // shows the deadline passed; a timed-out invocation lasted its whole timeout.
+    const measuredMs = performance.now() - started;
+    const durationMs =
+      status === "timeout" ? Math.max(measuredMs, this.fn.timeout * 1000) : measuredMs;
     // 3. Let output already written by the function reach the log before END.
     await drainOutput();
     this.writeLine(`END RequestId: ${request.requestId}`);
