@@ -37,7 +37,9 @@ export async function storeUploadedCode(
   }
   requireMember(members.ZipFile, `${member}zipFile`);
   if (typeof members.ZipFile !== "string") {
-    throw invalidParameterValue("ZipFile must be the base64-encoded bytes of a zip archive.");
+    throw invalidParameterValue(
+      "ZipFile must be the base64-encoded bytes of a zip archive.",
+    );
   }
   const zip = Buffer.from(members.ZipFile, "base64");
   if (zip.length > LIMITS.zippedCodeMaxBytes) {

@@ -41,16 +41,29 @@ export function functionRoutes(context: ApiContext): Route[] {
   return [
     route("POST", FUNCTIONS, "CreateFunction", (r) => fns.create(r)),
     route("GET", FUNCTIONS, "ListFunctions", (r) => fns.list(r)),
-    route("GET", `${FUNCTIONS}/{FunctionName}`, "GetFunction", (r) => fns.get(r)),
-    route("DELETE", `${FUNCTIONS}/{FunctionName}`, "DeleteFunction", (r) => fns.delete(r)),
-    route("GET", `${FUNCTIONS}/{FunctionName}/configuration`, "GetFunctionConfiguration", (r) =>
-      fns.getConfiguration(r),
+    route("GET", `${FUNCTIONS}/{FunctionName}`, "GetFunction", (r) =>
+      fns.get(r),
     ),
-    route("PUT", `${FUNCTIONS}/{FunctionName}/configuration`, "UpdateFunctionConfiguration", (r) =>
-      fns.updateConfiguration(r),
+    route("DELETE", `${FUNCTIONS}/{FunctionName}`, "DeleteFunction", (r) =>
+      fns.delete(r),
     ),
-    route("PUT", `${FUNCTIONS}/{FunctionName}/code`, "UpdateFunctionCode", (r) =>
-      fns.updateCode(r),
+    route(
+      "GET",
+      `${FUNCTIONS}/{FunctionName}/configuration`,
+      "GetFunctionConfiguration",
+      (r) => fns.getConfiguration(r),
+    ),
+    route(
+      "PUT",
+      `${FUNCTIONS}/{FunctionName}/configuration`,
+      "UpdateFunctionConfiguration",
+      (r) => fns.updateConfiguration(r),
+    ),
+    route(
+      "PUT",
+      `${FUNCTIONS}/{FunctionName}/code`,
+      "UpdateFunctionCode",
+      (r) => fns.updateCode(r),
     ),
   ];
 }
@@ -79,7 +92,11 @@ class FunctionOperations {
     }
     rejectUnsupportedMembers(body);
     // Limitation: Publish is ignored until versions exist; the response shows $LATEST.
-    const code = await storeUploadedCode(body.Code as object, this.context.codeStore, "code.");
+    const code = await storeUploadedCode(
+      body.Code as object,
+      this.context.codeStore,
+      "code.",
+    );
     const fn: FunctionRecord = {
       name,
       runtime: settings.runtime,
@@ -88,7 +105,8 @@ class FunctionOperations {
       description: settings.description ?? "",
       timeout: settings.timeout ?? LIMITS.timeoutDefaultSeconds,
       memorySize: settings.memorySize ?? LIMITS.memoryDefaultMb,
-      ephemeralStorage: settings.ephemeralStorage ?? LIMITS.ephemeralStorageMinMb,
+      ephemeralStorage:
+        settings.ephemeralStorage ?? LIMITS.ephemeralStorageMinMb,
       architectures: settings.architectures ?? ["x86_64"],
       environment: settings.environment,
       tags: body.Tags ? (body.Tags as Record<string, string>) : undefined,
@@ -118,7 +136,11 @@ class FunctionOperations {
     const functions = shown.map((fn) => {
       const configuration = this.configuration(fn, "list-item");
       if (functionVersion === "ALL") {
-        configuration.FunctionArn = functionArn(this.context.where, fn.name, "$LATEST");
+        configuration.FunctionArn = functionArn(
+          this.context.where,
+          fn.name,
+          "$LATEST",
+        );
       }
       return configuration;
     });
@@ -127,7 +149,9 @@ class FunctionOperations {
       status: 200,
       body: {
         Functions: functions,
-        ...(page.length > maxItems && last ? { NextMarker: encodeMarker(last.name) } : {}),
+        ...(page.length > maxItems && last
+          ? { NextMarker: encodeMarker(last.name) }
+          : {}),
       },
     };
   }
@@ -141,14 +165,19 @@ class FunctionOperations {
       body: {
         Configuration: this.qualifiedConfiguration(fn, target),
         Code: { RepositoryType: "S3", Location: location },
-        ...(fn.tags && Object.keys(fn.tags).length > 0 ? { Tags: fn.tags } : {}),
+        ...(fn.tags && Object.keys(fn.tags).length > 0
+          ? { Tags: fn.tags }
+          : {}),
       },
     };
   }
 
   getConfiguration(request: ApiRequest): ApiResponse {
     const target = targetOf(request, 256);
-    return { status: 200, body: this.qualifiedConfiguration(this.find(target), target) };
+    return {
+      status: 200,
+      body: this.qualifiedConfiguration(this.find(target), target),
+    };
   }
 
   async updateCode(request: ApiRequest): Promise<ApiResponse> {
@@ -156,10 +185,15 @@ class FunctionOperations {
     const body = jsonBody(request);
     const current = this.find(target);
     checkRevision(current, body.RevisionId);
-    const settings = checkFunctionSettings({ Architectures: body.Architectures });
+    const settings = checkFunctionSettings({
+      Architectures: body.Architectures,
+    });
     const code = await storeUploadedCode(body, this.context.codeStore, "");
     if (body.DryRun === true) {
-      return { status: 200, body: this.configuration({ ...current, code }, "current") };
+      return {
+        status: 200,
+        body: this.configuration({ ...current, code }, "current"),
+      };
     }
     return this.replace(current, { code, ...settings });
   }
@@ -172,14 +206,18 @@ class FunctionOperations {
     const settings = checkFunctionSettings(body);
     rejectUnsupportedMembers(body);
     const environment =
-      body.Environment === undefined ? current.environment : settings.environment;
+      body.Environment === undefined
+        ? current.environment
+        : settings.environment;
     return this.replace(current, { ...settings, environment });
   }
 
   delete(request: ApiRequest): ApiResponse {
     const target = targetOf(request, 256);
     if (target.qualifier === "$LATEST") {
-      throw invalidParameterValue("$LATEST version cannot be deleted without deleting the function.");
+      throw invalidParameterValue(
+        "$LATEST version cannot be deleted without deleting the function.",
+      );
     }
     const fn = this.find({ name: target.name });
     if (target.qualifier !== undefined) throw this.notFound(target);
@@ -188,11 +226,17 @@ class FunctionOperations {
     return { status: 204 };
   }
 
-  private replace(current: FunctionRecord, changes: Partial<FunctionRecord>): ApiResponse {
+  private replace(
+    current: FunctionRecord,
+    changes: Partial<FunctionRecord>,
+  ): ApiResponse {
     const next: FunctionRecord = {
       ...current,
-      ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
-      environment: "environment" in changes ? changes.environment : current.environment,
+      ...Object.fromEntries(
+        Object.entries(changes).filter(([, value]) => value !== undefined),
+      ),
+      environment:
+        "environment" in changes ? changes.environment : current.environment,
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(new Date()),
     };
@@ -209,7 +253,10 @@ class FunctionOperations {
   private find(target: Target): FunctionRecord {
     const fn = this.context.store.functions.get(target.name);
     // Limitation: versions and aliases come later, so only $LATEST can be addressed.
-    if (!fn || (target.qualifier !== undefined && target.qualifier !== "$LATEST")) {
+    if (
+      !fn ||
+      (target.qualifier !== undefined && target.qualifier !== "$LATEST")
+    ) {
       throw this.notFound(target);
     }
     return fn;
@@ -221,21 +268,29 @@ class FunctionOperations {
     );
   }
 
-  private configuration(fn: FunctionRecord, view: Parameters<typeof toFunctionConfiguration>[2]) {
+  private configuration(
+    fn: FunctionRecord,
+    view: Parameters<typeof toFunctionConfiguration>[2],
+  ) {
     return toFunctionConfiguration(fn, this.context.where, view);
   }
 
   private qualifiedConfiguration(fn: FunctionRecord, target: Target) {
     const configuration = this.configuration(fn, "current");
     if (target.qualifier !== undefined) {
-      configuration.FunctionArn = functionArn(this.context.where, fn.name, target.qualifier);
+      configuration.FunctionArn = functionArn(
+        this.context.where,
+        fn.name,
+        target.qualifier,
+      );
     }
     return configuration;
   }
 }
 
 function checkRevision(fn: FunctionRecord, revisionId: unknown): void {
-  if (revisionId !== undefined && revisionId !== fn.revisionId) throw preconditionFailed();
+  if (revisionId !== undefined && revisionId !== fn.revisionId)
+    throw preconditionFailed();
 }
 
 /** Members whose features Lambkin does not have yet: refused, never silently ignored. */
@@ -243,7 +298,9 @@ function rejectUnsupportedMembers(body: Record<string, unknown>): void {
   const layers = body.Layers as unknown[] | undefined;
   if (layers && layers.length > 0) {
     // Limitation: layers come with their own issue.
-    throw invalidParameterValue("Layers are not supported by this Lambkin server yet.");
+    throw invalidParameterValue(
+      "Layers are not supported by this Lambkin server yet.",
+    );
   }
 }
 
@@ -259,5 +316,7 @@ function parseMaxItems(raw: string | null): number {
   return Math.min(value, LIMITS.listMaxItemsDefault);
 }
 
-const encodeMarker = (name: string): string => Buffer.from(name).toString("base64url");
-const decodeMarker = (marker: string): string => Buffer.from(marker, "base64url").toString();
+const encodeMarker = (name: string): string =>
+  Buffer.from(name).toString("base64url");
+const decodeMarker = (marker: string): string =>
+  Buffer.from(marker, "base64url").toString();

@@ -20,7 +20,9 @@ export interface ApiResponse {
 }
 
 /** A route handler. Errors it throws become AWS wire-format errors. */
-export type Handler = (request: ApiRequest) => Promise<ApiResponse> | ApiResponse;
+export type Handler = (
+  request: ApiRequest,
+) => Promise<ApiResponse> | ApiResponse;
 
 /** One route of the front door. */
 export interface Route {

@@ -10,7 +10,11 @@ import type { ApiContext } from "./api-context.js";
 import { targetOf } from "./request-parsing.js";
 
 type InvocationType = "RequestResponse" | "Event" | "DryRun";
-const INVOCATION_TYPES: InvocationType[] = ["Event", "RequestResponse", "DryRun"];
+const INVOCATION_TYPES: InvocationType[] = [
+  "Event",
+  "RequestResponse",
+  "DryRun",
+];
 
 /** Invoke and the legacy InvokeAsync. */
 export function invokeRoutes(context: ApiContext): Route[] {
@@ -76,8 +80,10 @@ async function invoke(
     "X-Amz-Executed-Version": output.executedVersion,
     "Content-Type": "application/json",
   };
-  if (output.functionError) headers["X-Amz-Function-Error"] = output.functionError;
-  if (logType === "Tail") headers["X-Amz-Log-Result"] = logTail(output.logLines);
+  if (output.functionError)
+    headers["X-Amz-Function-Error"] = output.functionError;
+  if (logType === "Tail")
+    headers["X-Amz-Log-Result"] = logTail(output.logLines);
   return { status: 200, headers, body: output.payload };
 }
 
@@ -107,13 +113,17 @@ function checkJson(payload: Buffer): void {
   }
 }
 
-function decodeClientContext(header: string | string[] | undefined): string | undefined {
+function decodeClientContext(
+  header: string | string[] | undefined,
+): string | undefined {
   if (typeof header !== "string" || header === "") return undefined;
   const decoded = Buffer.from(header, "base64").toString("utf8");
   try {
     JSON.parse(decoded);
   } catch {
-    throw invalidRequestContent("Client context must be a valid Base64-encoded JSON object.");
+    throw invalidRequestContent(
+      "Client context must be a valid Base64-encoded JSON object.",
+    );
   }
   return decoded;
 }
@@ -121,5 +131,7 @@ function decodeClientContext(header: string | string[] | undefined): string | un
 /** The last 4 KB of an invocation's log, base64, as `X-Amz-Log-Result` carries it. */
 function logTail(lines: string[]): string {
   const log = Buffer.from(lines.map((line) => `${line}\n`).join(""), "utf8");
-  return log.subarray(Math.max(0, log.length - LIMITS.logTailBytes)).toString("base64");
+  return log
+    .subarray(Math.max(0, log.length - LIMITS.logTailBytes))
+    .toString("base64");
 }

@@ -2,7 +2,10 @@ import { logGroupName, resourceNotFound, validation } from "../model/index.js";
 import type { Route } from "./http-types.js";
 import type { ApiContext } from "./api-context.js";
 
-const NO_BODY = { maxBodyBytes: 0, tooLargeMessage: () => "This operation takes no request body" };
+const NO_BODY = {
+  maxBodyBytes: 0,
+  tooLargeMessage: () => "This operation takes no request body",
+};
 
 /**
  * Lambkin's own endpoints under `/_lambkin/`: the zip download behind
@@ -16,8 +19,13 @@ export function lambkinRoutes(context: ApiContext): Route[] {
       ...NO_BODY,
       handler: async (request) => {
         const zip = await context.codeStore.readZip(request.params.Digest!);
-        if (!zip) throw resourceNotFound("No deployment package has this digest.");
-        return { status: 200, headers: { "Content-Type": "application/zip" }, body: zip };
+        if (!zip)
+          throw resourceNotFound("No deployment package has this digest.");
+        return {
+          status: 200,
+          headers: { "Content-Type": "application/zip" },
+          body: zip,
+        };
       },
     },
     {
@@ -27,8 +35,15 @@ export function lambkinRoutes(context: ApiContext): Route[] {
       handler: (request) => {
         const after = Number(request.query.get("after") ?? "0");
         const limit = Number(request.query.get("limit") ?? "1000");
-        if (!Number.isInteger(after) || !Number.isInteger(limit) || limit < 1 || limit > 10000) {
-          throw validation("after must be an integer and limit an integer from 1 to 10000");
+        if (
+          !Number.isInteger(after) ||
+          !Number.isInteger(limit) ||
+          limit < 1 ||
+          limit > 10000
+        ) {
+          throw validation(
+            "after must be an integer and limit an integer from 1 to 10000",
+          );
         }
         const group = logGroupName(request.params.FunctionName!);
         const events = context.store.logs.read(group, after, limit);

@@ -16,7 +16,10 @@ export interface Target {
  * which must agree when both carry a qualifier.
  */
 export function targetOf(request: ApiRequest, maxLength: 140 | 256): Target {
-  const { name, qualifier: derived } = checkFunctionName(request.params.FunctionName!, maxLength);
+  const { name, qualifier: derived } = checkFunctionName(
+    request.params.FunctionName!,
+    maxLength,
+  );
   const given = request.query.get("Qualifier") ?? undefined;
   if (derived !== undefined && given !== undefined && derived !== given) {
     throw invalidParameterValue(
@@ -33,10 +36,14 @@ export function jsonBody(request: ApiRequest): Record<string, unknown> {
   try {
     parsed = JSON.parse(request.body.toString("utf8"));
   } catch (err) {
-    throw invalidRequestContent(`Could not parse request body into json: ${(err as Error).message}`);
+    throw invalidRequestContent(
+      `Could not parse request body into json: ${(err as Error).message}`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw invalidRequestContent("Could not parse request body into json: expected an object");
+    throw invalidRequestContent(
+      "Could not parse request body into json: expected an object",
+    );
   }
   return parsed as Record<string, unknown>;
 }

@@ -34,7 +34,11 @@ export class EventQueueWorker {
   start(): void {
     const recovered = this.queue.recoverRunning();
     const waiting = this.queue.waiting();
-    if (waiting > 0) this.log.info({ waiting, recovered }, "resuming queued event invocations");
+    if (waiting > 0)
+      this.log.info(
+        { waiting, recovered },
+        "resuming queued event invocations",
+      );
     this.invoker.onEnqueue(() => this.fill());
     this.poller = setInterval(() => this.fill(), this.timing.pollIntervalMs);
     this.poller.unref();
@@ -66,7 +70,10 @@ export class EventQueueWorker {
   }
 
   private async run(event: QueuedEvent): Promise<void> {
-    const fields = { functionName: event.functionName, requestId: event.requestId };
+    const fields = {
+      functionName: event.functionName,
+      requestId: event.requestId,
+    };
     for (;;) {
       try {
         const output = await this.invoker.invoke({
@@ -77,11 +84,16 @@ export class EventQueueWorker {
           requestId: event.requestId,
         });
         // Limitation: retries, maximum event age and destinations come with the async issue.
-        this.log.info({ ...fields, functionError: output.functionError }, "event invocation done");
+        this.log.info(
+          { ...fields, functionError: output.functionError },
+          "event invocation done",
+        );
         break;
       } catch (err) {
         if (err instanceof ApiError && err.status === 429 && !this.stopped) {
-          await new Promise((resolve) => setTimeout(resolve, this.timing.throttleRetryMs));
+          await new Promise((resolve) =>
+            setTimeout(resolve, this.timing.throttleRetryMs),
+          );
           continue;
         }
         this.log.warn({ ...fields, err }, "event invocation dropped");

@@ -14,8 +14,12 @@ export async function invokeCommand(
     }),
   );
   if (result.LogResult) {
-    process.stderr.write(Buffer.from(result.LogResult, "base64").toString("utf8"));
+    process.stderr.write(
+      Buffer.from(result.LogResult, "base64").toString("utf8"),
+    );
   }
-  process.stdout.write(`${Buffer.from(result.Payload ?? []).toString("utf8")}\n`);
+  process.stdout.write(
+    `${Buffer.from(result.Payload ?? []).toString("utf8")}\n`,
+  );
   if (result.FunctionError) process.exitCode = 1;
 }

@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 interface LogPage {
-  events: { id: number; logStreamName: string; timestamp: number; message: string }[];
+  events: {
+    id: number;
+    logStreamName: string;
+    timestamp: number;
+    message: string;
+  }[];
   nextAfter: number;
 }
 
@@ -23,7 +28,11 @@ export async function logsCommand(
   }
 }
 
-async function fetchPage(endpoint: string, functionName: string, after: number): Promise<LogPage> {
+async function fetchPage(
+  endpoint: string,
+  functionName: string,
+  after: number,
+): Promise<LogPage> {
   const url = `${endpoint}/_lambkin/logs/${encodeURIComponent(functionName)}?after=${after}`;
   let response: Response;
   try {
@@ -34,6 +43,9 @@ async function fetchPage(endpoint: string, functionName: string, after: number):
         "start it with `lambkin serve` or pass --endpoint",
     );
   }
-  if (!response.ok) throw new Error(`Lambkin answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(
+      `Lambkin answered ${response.status}: ${await response.text()}`,
+    );
   return (await response.json()) as LogPage;
 }

@@ -21,14 +21,39 @@ const program = new Command("lambkin")
 
 program
   .command("serve")
-  .description("start the Lambkin server (embedded default: SQLite and local disk)")
-  .option("--port <port>", "port to listen on (0 picks a free one)", integer, DEFAULT_PORT)
+  .description(
+    "start the Lambkin server (embedded default: SQLite and local disk)",
+  )
+  .option(
+    "--port <port>",
+    "port to listen on (0 picks a free one)",
+    integer,
+    DEFAULT_PORT,
+  )
   .option("--host <host>", "address to listen on", "127.0.0.1")
-  .option("--data-dir <dir>", "where functions, code and logs are kept", ".lambkin")
+  .option(
+    "--data-dir <dir>",
+    "where functions, code and logs are kept",
+    ".lambkin",
+  )
   .option("--region <region>", "the AWS region Lambkin presents", "us-east-1")
-  .option("--account-id <id>", "the 12-digit account id in ARNs", "000000000000")
-  .option("--idle-timeout <seconds>", "shut down environments idle this long", integer, 300)
-  .option("--concurrency <n>", "invocations running at once, all functions", integer, 1000)
+  .option(
+    "--account-id <id>",
+    "the 12-digit account id in ARNs",
+    "000000000000",
+  )
+  .option(
+    "--idle-timeout <seconds>",
+    "shut down environments idle this long",
+    integer,
+    300,
+  )
+  .option(
+    "--concurrency <n>",
+    "invocations running at once, all functions",
+    integer,
+    1000,
+  )
   .option("--log-level <level>", "trace, debug, info, warn or error", "info")
   .action(serveCommand);
 

@@ -31,9 +31,10 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   try {
     server = await startServer(config, log);
   } catch (err) {
-    const cause = (err as NodeJS.ErrnoException).code === "EADDRINUSE"
-      ? `port ${config.port} is in use; pick another with --port`
-      : (err as Error).message;
+    const cause =
+      (err as NodeJS.ErrnoException).code === "EADDRINUSE"
+        ? `port ${config.port} is in use; pick another with --port`
+        : (err as Error).message;
     process.stderr.write(`lambkin: could not start: ${cause}\n`);
     process.exit(1);
   }

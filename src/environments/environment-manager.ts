@@ -20,7 +20,10 @@ export class EnvironmentManager {
   ) {}
 
   /** Runs an invocation of the given revision of a function. */
-  invoke(fn: FunctionRecord, request: InvocationRequest): Promise<InvocationResult> {
+  invoke(
+    fn: FunctionRecord,
+    request: InvocationRequest,
+  ): Promise<InvocationResult> {
     return this.poolFor(fn).invoke(request);
   }
 
@@ -46,7 +49,12 @@ export class EnvironmentManager {
     const existing = this.pools.get(fn.name);
     if (existing && existing.fn.revisionId === fn.revisionId) return existing;
     existing?.retire();
-    const pool = new EnvironmentPool(fn, this.codeDirOf(fn), this.deps, this.idleTimeoutMs);
+    const pool = new EnvironmentPool(
+      fn,
+      this.codeDirOf(fn),
+      this.deps,
+      this.idleTimeoutMs,
+    );
     this.pools.set(fn.name, pool);
     return pool;
   }

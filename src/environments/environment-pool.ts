@@ -15,7 +15,8 @@ export class EnvironmentPool {
   /** Environments that answered and whose runtime has not yet asked for more. */
   private finishing = 0;
   /** Invocations waiting for a finishing environment instead of a cold start. */
-  private readonly waiters: ((environment: Environment | undefined) => void)[] = [];
+  private readonly waiters: ((environment: Environment | undefined) => void)[] =
+    [];
   private retired = false;
 
   constructor(
@@ -77,7 +78,11 @@ export class EnvironmentPool {
   }
 
   private takeWarm(): Environment | undefined {
-    for (let environment = this.idle.pop(); environment; environment = this.idle.pop()) {
+    for (
+      let environment = this.idle.pop();
+      environment;
+      environment = this.idle.pop()
+    ) {
       clearTimeout(this.idleTimers.get(environment));
       this.idleTimers.delete(environment);
       if (environment.state === "idle") return environment;
@@ -87,7 +92,11 @@ export class EnvironmentPool {
   }
 
   private async startEnvironment(): Promise<Environment> {
-    const environment = await Environment.start(this.fn, this.codeDir, this.deps);
+    const environment = await Environment.start(
+      this.fn,
+      this.codeDir,
+      this.deps,
+    );
     this.all.add(environment);
     void environment.exited.then(() => {
       if (environment.state !== "busy") this.endEnvironment(environment);
@@ -114,7 +123,10 @@ export class EnvironmentPool {
       return;
     }
     this.idle.push(environment);
-    const timer = setTimeout(() => this.endEnvironment(environment), this.idleTimeoutMs);
+    const timer = setTimeout(
+      () => this.endEnvironment(environment),
+      this.idleTimeoutMs,
+    );
     timer.unref();
     this.idleTimers.set(environment, timer);
   }

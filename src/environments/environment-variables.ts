@@ -6,7 +6,11 @@ import { logGroupName } from "../model/index.js";
 export interface PlatformEndpoints {
   /** The Lambkin API endpoint that the SDK inside a function should use. */
   apiEndpoint: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  credentials: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+  };
 }
 
 /** What an environment needs to know of itself. */
@@ -30,9 +34,13 @@ export function environmentVariables(
 ): Record<string, string> {
   const { fn } = identity;
   const defaults: Record<string, string> = {
-    PATH: [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin/", "/bin", "/opt/bin"].join(
-      ":",
-    ),
+    PATH: [
+      path.dirname(process.execPath),
+      "/usr/local/bin",
+      "/usr/bin/",
+      "/bin",
+      "/opt/bin",
+    ].join(":"),
     LANG: "en_US.UTF-8",
     TZ: ":UTC",
     NODE_PATH: [identity.runtimeDir, identity.codeDir].join(":"),

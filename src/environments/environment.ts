@@ -3,9 +3,20 @@ import type { Logger } from "pino";
 import type { FunctionRecord, Region } from "../model/index.js";
 import { LIMITS, logGroupName } from "../model/index.js";
 import { formatReport, type LogWriter } from "../observe/index.js";
-import type { Sandbox, SandboxExit, SandboxedProcess } from "../sandbox/index.js";
-import { environmentVariables, type PlatformEndpoints } from "./environment-variables.js";
-import type { InvocationOutcome, InvocationRequest, InvocationResult } from "./invocation.js";
+import type {
+  Sandbox,
+  SandboxExit,
+  SandboxedProcess,
+} from "../sandbox/index.js";
+import {
+  environmentVariables,
+  type PlatformEndpoints,
+} from "./environment-variables.js";
+import type {
+  InvocationOutcome,
+  InvocationRequest,
+  InvocationResult,
+} from "./invocation.js";
 import { captureLines } from "./log-capture.js";
 import { launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
@@ -77,13 +88,20 @@ export class Environment {
   }
 
   /** Starts an environment for a function whose code is unpacked at `codeDir`. */
-  static async start(fn: FunctionRecord, codeDir: string, deps: EnvironmentDeps) {
+  static async start(
+    fn: FunctionRecord,
+    codeDir: string,
+    deps: EnvironmentDeps,
+  ) {
     let settleInit!: (result: InitResult) => void;
-    const init = { promise: new Promise<InitResult>((resolve) => (settleInit = resolve)) };
+    const init = {
+      promise: new Promise<InitResult>((resolve) => (settleInit = resolve)),
+    };
     let environment: Environment | undefined;
     const api = await RuntimeApiServer.listen({
       onNext: () => environment?.onNext(settleInit),
-      onOutcome: (_requestId, outcome) => environment?.pendingOutcome?.(outcome),
+      onOutcome: (_requestId, outcome) =>
+        environment?.pendingOutcome?.(outcome),
       onInitError: (outcome) => settleInit({ ok: false, outcome }),
     });
     environment = new Environment(fn, deps, api, init);
@@ -109,7 +127,9 @@ export class Environment {
     // shows the deadline passed; a timed-out invocation lasted its whole timeout.
     const measuredMs = performance.now() - started;
     const durationMs =
-      status === "timeout" ? Math.max(measuredMs, this.fn.timeout * 1000) : measuredMs;
+      status === "timeout"
+        ? Math.max(measuredMs, this.fn.timeout * 1000)
+        : measuredMs;
     // 3. Let output already written by the function reach the log before END.
     await drainOutput();
     this.writeLine(`END RequestId: ${request.requestId}`);
@@ -158,7 +178,9 @@ export class Environment {
     let timer: NodeJS.Timeout | undefined;
     const ready = await Promise.race([
       new Promise<boolean>((resolve) => this.nextWaiters.push(resolve)),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
+      new Promise<boolean>(
+        (resolve) => (timer = setTimeout(() => resolve(false), limitMs)),
+      ),
     ]);
     clearTimeout(timer);
     return ready && this.state === "idle";
@@ -169,7 +191,10 @@ export class Environment {
     return this.process.exited;
   }
 
-  private launch(codeDir: string, settleInit: (result: InitResult) => void): void {
+  private launch(
+    codeDir: string,
+    settleInit: (result: InitResult) => void,
+  ): void {
     const launch = launchFor(this.fn.runtime, this.deps.where);
     const env = environmentVariables(
       {
@@ -219,19 +244,26 @@ export class Environment {
         const seconds = (LIMITS.initTimeoutMs / 1000).toFixed(2);
         resolve({
           ok: false,
-          outcome: platformError("Sandbox.Timedout", `INIT timed out after ${seconds} seconds`),
+          outcome: platformError(
+            "Sandbox.Timedout",
+            `INIT timed out after ${seconds} seconds`,
+          ),
         });
       }, LIMITS.initTimeoutMs);
     });
     const result = await Promise.race([this.initDone, timedOut]);
     clearTimeout(timer);
-    if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.startedAt;
+    if (this.initDurationMs === undefined)
+      this.initDurationMs = performance.now() - this.startedAt;
     return result;
   }
 
   private async runInvocation(
     request: InvocationRequest,
-  ): Promise<{ outcome: InvocationOutcome; status: "ok" | "error" | "timeout" }> {
+  ): Promise<{
+    outcome: InvocationOutcome;
+    status: "ok" | "error" | "timeout";
+  }> {
     const timeoutMs = this.fn.timeout * 1000;
     this.currentRequestId = request.requestId;
     let timer: NodeJS.Timeout | undefined;
@@ -241,7 +273,8 @@ export class Environment {
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
-    if (this.exit) this.pendingOutcome?.(exitOutcome(request.requestId, this.exit));
+    if (this.exit)
+      this.pendingOutcome?.(exitOutcome(request.requestId, this.exit));
     else {
       this.awaitingNext = true;
       this.api.assign(request, Date.now() + timeoutMs);
@@ -252,14 +285,21 @@ export class Environment {
     this.currentRequestId = undefined;
     if (first === "timeout") {
       const message = `Task timed out after ${this.fn.timeout.toFixed(2)} seconds`;
-      this.writeLine(`${new Date().toISOString()} ${request.requestId} ${message}`);
+      this.writeLine(
+        `${new Date().toISOString()} ${request.requestId} ${message}`,
+      );
       return {
-        outcome: platformError("Sandbox.Timedout", `RequestId: ${request.requestId} Error: ${message}`),
+        outcome: platformError(
+          "Sandbox.Timedout",
+          `RequestId: ${request.requestId} Error: ${message}`,
+        ),
         status: "timeout",
       };
     }
     if (first.errorType === "Runtime.ExitError") {
-      const { errorMessage } = JSON.parse(first.payload.toString()) as { errorMessage: string };
+      const { errorMessage } = JSON.parse(first.payload.toString()) as {
+        errorMessage: string;
+      };
       this.writeLine(errorMessage);
       this.writeLine("Runtime.ExitError");
     }
@@ -269,12 +309,20 @@ export class Environment {
   private writeFunctionLine(line: string): void {
     // Limitation: output written between invocations is not bounded until environments freeze.
     if (this.invocationLog && !this.invocationLog.keep(line)) return;
-    this.deps.logWriter.write(logGroupName(this.fn.name), this.logStreamName, line);
+    this.deps.logWriter.write(
+      logGroupName(this.fn.name),
+      this.logStreamName,
+      line,
+    );
   }
 
   private writeLine(line: string): void {
     this.invocationLog?.lines.push(line);
-    this.deps.logWriter.write(logGroupName(this.fn.name), this.logStreamName, line);
+    this.deps.logWriter.write(
+      logGroupName(this.fn.name),
+      this.logStreamName,
+      line,
+    );
   }
 }
 
@@ -284,8 +332,14 @@ function logStreamName(version: string): string {
   return `${day}/[${version}]${randomBytes(16).toString("hex")}`;
 }
 
-function platformError(errorType: string, errorMessage: string): InvocationOutcome {
-  return { payload: Buffer.from(JSON.stringify({ errorType, errorMessage })), errorType };
+function platformError(
+  errorType: string,
+  errorMessage: string,
+): InvocationOutcome {
+  return {
+    payload: Buffer.from(JSON.stringify({ errorType, errorMessage })),
+    errorType,
+  };
 }
 
 /** The Runtime.ExitError AWS reports when the runtime exits mid-invocation. */
@@ -296,7 +350,10 @@ function exitOutcome(requestId: string, exit: SandboxExit): InvocationOutcome {
       : exit.code === 0
         ? "Runtime exited without providing a reason"
         : `Runtime exited with error: exit status ${exit.code}`;
-  return platformError("Runtime.ExitError", `RequestId: ${requestId} Error: ${reason}`);
+  return platformError(
+    "Runtime.ExitError",
+    `RequestId: ${requestId} Error: ${reason}`,
+  );
 }
 
 /** Go's names for signals, which AWS's messages use. */
@@ -312,5 +369,6 @@ function signalName(signal: NodeJS.Signals): string {
 
 /** Waits two turns of the event loop so that output in the pipes is read. */
 async function drainOutput(): Promise<void> {
-  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  for (let turn = 0; turn < 2; turn++)
+    await new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,4 +1,8 @@
 export { EnvironmentManager, type CodeLocator } from "./environment-manager.js";
 export type { EnvironmentDeps } from "./environment.js";
 export type { PlatformEndpoints } from "./environment-variables.js";
-export type { InvocationRequest, InvocationResult, InvocationOutcome } from "./invocation.js";
+export type {
+  InvocationRequest,
+  InvocationResult,
+  InvocationOutcome,
+} from "./invocation.js";

@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { LIMITS } from "../model/index.js";
 import type { InvocationOutcome, InvocationRequest } from "./invocation.js";
@@ -40,7 +45,9 @@ export class RuntimeApiServer {
   /** Starts a server on an ephemeral port of 127.0.0.1. */
   static async listen(events: RuntimeApiEvents): Promise<RuntimeApiServer> {
     const api = new RuntimeApiServer(events);
-    await new Promise<void>((resolve) => api.server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) =>
+      api.server.listen(0, "127.0.0.1", resolve),
+    );
     return api;
   }
 
@@ -83,7 +90,8 @@ export class RuntimeApiServer {
       "Lambda-Runtime-Invoked-Function-Arn": request.invokedFunctionArn,
       "Lambda-Runtime-Trace-Id": request.traceId,
     };
-    if (request.clientContext) headers["Lambda-Runtime-Client-Context"] = request.clientContext;
+    if (request.clientContext)
+      headers["Lambda-Runtime-Client-Context"] = request.clientContext;
     res.writeHead(200, headers).end(request.payload);
   }
 
@@ -96,9 +104,17 @@ export class RuntimeApiServer {
       this.deliver();
       return;
     }
-    const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+    const match =
+      /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(
+        url,
+      );
     if (req.method === "POST" && match) {
-      this.answer(req, res, decodeURIComponent(match[1]!), match[2] === "error");
+      this.answer(
+        req,
+        res,
+        decodeURIComponent(match[1]!),
+        match[2] === "error",
+      );
       return;
     }
     if (req.method === "POST" && url === `${PREFIX}/init/error`) {
@@ -114,16 +130,27 @@ export class RuntimeApiServer {
     reply(res, 404, { errorMessage: "Not Found", errorType: "NotFound" });
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, requestId: string, failed: boolean) {
+  private answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    failed: boolean,
+  ) {
     const current = this.current;
     if (!current || current.request.requestId !== requestId) {
       req.resume();
-      reply(res, 400, { errorMessage: "Invalid request ID", errorType: "InvalidRequestID" });
+      reply(res, 400, {
+        errorMessage: "Invalid request ID",
+        errorType: "InvalidRequestID",
+      });
       return;
     }
     void readBody(req, LIMITS.responsePayloadMaxBytes).then((body) => {
       if (this.current !== current) {
-        reply(res, 400, { errorMessage: "Invalid request ID", errorType: "InvalidRequestID" });
+        reply(res, 400, {
+          errorMessage: "Invalid request ID",
+          errorType: "InvalidRequestID",
+        });
         return;
       }
       this.current = undefined;
@@ -147,14 +174,18 @@ export class RuntimeApiServer {
       reply(res, 202, { status: "OK" });
       this.events.onOutcome(
         requestId,
-        failed ? { payload: body, errorType: errorTypeOf(req, body) } : { payload: body },
+        failed
+          ? { payload: body, errorType: errorTypeOf(req, body) }
+          : { payload: body },
       );
     });
   }
 }
 
 function reply(res: ServerResponse, status: number, body: object): void {
-  res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { "Content-Type": "application/json" })
+    .end(JSON.stringify(body));
 }
 
 /** The error type from the header, else from the body, else Runtime.Unknown. */
@@ -162,7 +193,9 @@ function errorTypeOf(req: IncomingMessage, body: Buffer | undefined): string {
   const header = req.headers["lambda-runtime-function-error-type"];
   if (typeof header === "string" && header) return header;
   try {
-    const parsed = JSON.parse(body?.toString("utf8") ?? "") as { errorType?: unknown };
+    const parsed = JSON.parse(body?.toString("utf8") ?? "") as {
+      errorType?: unknown;
+    };
     if (typeof parsed.errorType === "string") return parsed.errorType;
   } catch {
     // Not JSON: the type stays unknown.
@@ -171,7 +204,10 @@ function errorTypeOf(req: IncomingMessage, body: Buffer | undefined): string {
 }
 
 /** Reads a body up to `limit` bytes; undefined when it is larger. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,6 +1,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runtimeSupport, runtimeVersionArn, type Region } from "../model/index.js";
+import {
+  runtimeSupport,
+  runtimeVersionArn,
+  type Region,
+} from "../model/index.js";
 
 /** How to start the bootstrap of a runtime, and what to tell the function's log. */
 export interface RuntimeLaunch {
@@ -14,13 +18,15 @@ export interface RuntimeLaunch {
   notices: string[];
 }
 
-const NODE_BOOTSTRAP = fileURLToPath(new URL("../runtimes/nodejs/bootstrap.js", import.meta.url));
-
+const NODE_BOOTSTRAP = fileURLToPath(
+  new URL("../runtimes/nodejs/bootstrap.js", import.meta.url),
+);
 
 /** The launch of a runtime Lambkin can run; callers validated the runtime before. */
 export function launchFor(runtime: string, where: Region): RuntimeLaunch {
   const support = runtimeSupport(runtime);
-  if (support.kind !== "runnable") throw new Error(`runtime ${runtime} cannot be launched`);
+  if (support.kind !== "runnable")
+    throw new Error(`runtime ${runtime} cannot be launched`);
   const [major, minor] = process.versions.node.split(".");
   const notices =
     Number(major) === support.major

@@ -1,1 +1,6 @@
-export { Invoker, type InvokeInput, type InvokeOutput, type ResolvedTarget } from "./invoker.js";
+export {
+  Invoker,
+  type InvokeInput,
+  type InvokeOutput,
+  type ResolvedTarget,
+} from "./invoker.js";

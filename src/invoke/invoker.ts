@@ -3,7 +3,6 @@ import type { Logger } from "pino";
 import type { EnvironmentManager } from "../environments/index.js";
 import {
   functionArn,
-
   resourceNotFound,
   tooManyRequests,
   type FunctionRecord,
@@ -58,7 +57,9 @@ export class Invoker {
   resolve(functionName: string, qualifier?: string): ResolvedTarget {
     const fn = this.store.functions.get(functionName);
     const notFound = () =>
-      resourceNotFound(`Function not found: ${functionArn(this.where, functionName, qualifier)}`);
+      resourceNotFound(
+        `Function not found: ${functionArn(this.where, functionName, qualifier)}`,
+      );
     if (!fn) throw notFound();
     // Limitation: versions and aliases are not there yet, so $LATEST is the only qualifier.
     if (qualifier !== undefined && qualifier !== "$LATEST") throw notFound();
@@ -132,4 +133,3 @@ function newTraceId(): string {
   const root = `1-${epoch}-${randomBytes(12).toString("hex")}`;
   return `Root=${root};Parent=${randomBytes(8).toString("hex")};Sampled=0`;
 }
-

@@ -5,7 +5,11 @@ export interface Region {
 }
 
 /** The ARN of a function, qualified when a qualifier is given. */
-export function functionArn(where: Region, name: string, qualifier?: string): string {
+export function functionArn(
+  where: Region,
+  name: string,
+  qualifier?: string,
+): string {
   const base = `arn:aws:lambda:${where.region}:${where.accountId}:function:${name}`;
   return qualifier === undefined ? base : `${base}:${qualifier}`;
 }
@@ -35,7 +39,9 @@ const FUNCTION_NAME_REGEX = new RegExp(
 export const FUNCTION_NAME_CONSTRAINT = `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`;
 
 /** Splits a FunctionName parameter into its parts, or undefined if malformed. */
-export function parseFunctionReference(raw: string): FunctionReference | undefined {
+export function parseFunctionReference(
+  raw: string,
+): FunctionReference | undefined {
   const match = FUNCTION_NAME_REGEX.exec(raw);
   if (!match) return undefined;
   const [, region, accountId, name, qualifier] = match;

@@ -30,10 +30,7 @@ export interface CodeRecord {
 
 /** How a FunctionConfiguration is being shown. */
 export type ConfigurationView =
-  | "after-create"
-  | "after-update"
-  | "current"
-  | "list-item";
+  "after-create" | "after-update" | "current" | "list-item";
 
 /** The FunctionConfiguration shape AWS returns for a function. */
 export function toFunctionConfiguration(

@@ -97,7 +97,8 @@ export function runtimeSupport(runtime: string): RuntimeSupport {
   const runnable = RUNNABLE[runtime];
   if (runnable) return { kind: "runnable", ...runnable };
   if (DEPRECATED.has(runtime)) return { kind: "deprecated" };
-  if ((AWS_RUNTIMES as readonly string[]).includes(runtime)) return { kind: "not-offered" };
+  if ((AWS_RUNTIMES as readonly string[]).includes(runtime))
+    return { kind: "not-offered" };
   return { kind: "unknown" };
 }
 
@@ -109,6 +110,8 @@ export const RUNNABLE_RUNTIMES = Object.keys(RUNNABLE);
  * interpreter that actually runs it, so it changes when the host's does.
  */
 export function runtimeVersionArn(region: string, runtime: string): string {
-  const digest = createHash("sha256").update(`${runtime}@${process.version}`).digest("hex");
+  const digest = createHash("sha256")
+    .update(`${runtime}@${process.version}`)
+    .digest("hex");
   return `arn:aws:lambda:${region}::runtime:${digest}`;
 }

@@ -21,7 +21,8 @@ export interface FunctionSettings {
   environment?: Record<string, string>;
 }
 
-const ROLE_PATTERN = "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+";
+const ROLE_PATTERN =
+  "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+";
 const ENV_KEY_PATTERN = "[a-zA-Z]([a-zA-Z0-9_])+";
 
 /** Fails unless a required member is present. */
@@ -49,7 +50,8 @@ export function checkFunctionName(
     );
   }
   const reference = parseFunctionReference(raw);
-  if (!reference) throw constraintViolation(raw, "functionName", FUNCTION_NAME_CONSTRAINT);
+  if (!reference)
+    throw constraintViolation(raw, "functionName", FUNCTION_NAME_CONSTRAINT);
   if (reference.name.length > 64) {
     throw invalidParameterValue(
       `1 validation error detected: Value '${reference.name}' at 'functionName' ` +
@@ -60,7 +62,9 @@ export function checkFunctionName(
 }
 
 /** Validates the settings members of a request body and returns them typed. */
-export function checkFunctionSettings(body: Record<string, unknown>): FunctionSettings {
+export function checkFunctionSettings(
+  body: Record<string, unknown>,
+): FunctionSettings {
   const settings: FunctionSettings = {};
   if (body.Runtime !== undefined) settings.runtime = checkRuntime(body.Runtime);
   if (body.Role !== undefined) settings.role = checkRole(body.Role);
@@ -112,12 +116,19 @@ export function checkFunctionSettings(body: Record<string, unknown>): FunctionSe
 
 function checkString(value: unknown, member: string): string {
   if (typeof value !== "string") {
-    throw validation(`1 validation error detected: Value at '${member}' must be a string`);
+    throw validation(
+      `1 validation error detected: Value at '${member}' must be a string`,
+    );
   }
   return value;
 }
 
-function checkRange(value: unknown, member: string, min: number, max: number): number {
+function checkRange(
+  value: unknown,
+  member: string,
+  min: number,
+  max: number,
+): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw validation(
       `1 validation error detected: Value '${String(value)}' at '${member}' must be an integer`,
@@ -225,14 +236,21 @@ function checkArchitectures(value: unknown): string[] {
 
 function checkEnvironment(value: unknown): Record<string, string> {
   const variables = (value as { Variables?: unknown } | null)?.Variables ?? {};
-  if (typeof variables !== "object" || variables === null || Array.isArray(variables)) {
+  if (
+    typeof variables !== "object" ||
+    variables === null ||
+    Array.isArray(variables)
+  ) {
     throw validation(
       "1 validation error detected: Value at 'environment.variables' must be a map of strings",
     );
   }
   const entries = Object.entries(variables);
   for (const [key, entry] of entries) {
-    if (!new RegExp(`^${ENV_KEY_PATTERN}$`).test(key) || typeof entry !== "string") {
+    if (
+      !new RegExp(`^${ENV_KEY_PATTERN}$`).test(key) ||
+      typeof entry !== "string"
+    ) {
       throw validation(
         "1 validation error detected: Value at 'environment.variables' failed to satisfy " +
           "constraint: Map keys must satisfy constraint: [Member must satisfy regular " +
@@ -240,7 +258,9 @@ function checkEnvironment(value: unknown): Record<string, string> {
       );
     }
   }
-  const reserved = entries.map(([key]) => key).filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
+  const reserved = entries
+    .map(([key]) => key)
+    .filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
   if (reserved.length > 0) {
     throw invalidParameterValue(
       "Lambda was unable to configure your environment variables because the environment " +

@@ -5,8 +5,12 @@ import type { LogTable } from "../store/index.js";
  * chatty function costs one transaction per flush, not one per line.
  */
 export class LogWriter {
-  private pending: { logGroup: string; logStream: string; timestamp: number; message: string }[] =
-    [];
+  private pending: {
+    logGroup: string;
+    logStream: string;
+    timestamp: number;
+    message: string;
+  }[] = [];
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -15,7 +19,12 @@ export class LogWriter {
   ) {}
 
   /** Queues one event of a log stream. */
-  write(logGroup: string, logStream: string, message: string, timestamp = Date.now()): void {
+  write(
+    logGroup: string,
+    logStream: string,
+    message: string,
+    timestamp = Date.now(),
+  ): void {
     this.pending.push({ logGroup, logStream, timestamp, message });
     this.timer ??= setTimeout(() => this.flush(), this.flushDelayMs);
   }

@@ -1,2 +1,7 @@
-export type { Sandbox, SandboxSpec, SandboxedProcess, SandboxExit } from "./sandbox.js";
+export type {
+  Sandbox,
+  SandboxSpec,
+  SandboxedProcess,
+  SandboxExit,
+} from "./sandbox.js";
 export { ProcessSandbox } from "./process-sandbox.js";

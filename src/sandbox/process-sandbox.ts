@@ -1,6 +1,11 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { Sandbox, SandboxExit, SandboxSpec, SandboxedProcess } from "./sandbox.js";
+import type {
+  Sandbox,
+  SandboxExit,
+  SandboxSpec,
+  SandboxedProcess,
+} from "./sandbox.js";
 
 /**
  * The process-only sandbox: each environment is a plain child process in its

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { Logger } from "pino";
 import { ApiError, requestEntityTooLarge } from "../model/index.js";
 import type { ApiResponse, Route } from "../api/index.js";
@@ -17,7 +22,10 @@ export function createFrontDoor(routes: Route[], log: Logger): Server {
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     handle(router, req, res, requestId).catch((err: unknown) => {
-      log.error({ err, reqId: requestId, method: req.method, url: req.url }, "request failed");
+      log.error(
+        { err, reqId: requestId, method: req.method, url: req.url },
+        "request failed",
+      );
       send(res, errorResponse(toApiError(err), requestId));
     });
   });
@@ -62,18 +70,27 @@ function render(response: ApiResponse, requestId: string) {
     "x-amzn-RequestId": requestId,
     ...response.headers,
   };
-  if (response.body === undefined) return { status: response.status, headers, body: "" };
+  if (response.body === undefined)
+    return { status: response.status, headers, body: "" };
   if (Buffer.isBuffer(response.body)) {
     headers["Content-Type"] ??= "application/octet-stream";
     return { status: response.status, headers, body: response.body };
   }
   headers["Content-Type"] = "application/json";
-  return { status: response.status, headers, body: JSON.stringify(response.body) };
+  return {
+    status: response.status,
+    headers,
+    body: JSON.stringify(response.body),
+  };
 }
 
 function send(
   res: ServerResponse,
-  response: { status: number; headers: Record<string, string>; body: string | Buffer },
+  response: {
+    status: number;
+    headers: Record<string, string>;
+    body: string | Buffer;
+  },
 ): void {
   if (res.headersSent) {
     res.destroy();

@@ -34,11 +34,17 @@ const FUNCTION_CREDENTIALS = {
  * Starts the embedded default: one process, SQLite and a code store under the
  * data directory, environments as sandboxed child processes.
  */
-export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  log: Logger,
+): Promise<RunningServer> {
   // 1. Storage: the SQLite file and the content-addressed code store.
   mkdirSync(config.dataDir, { recursive: true });
   const store = openSqliteStore(path.join(config.dataDir, "lambkin.db"));
-  const codeStore = new CodeStore(path.join(config.dataDir, "code"), LIMITS.unzippedCodeMaxBytes);
+  const codeStore = new CodeStore(
+    path.join(config.dataDir, "code"),
+    LIMITS.unzippedCodeMaxBytes,
+  );
   const where: Region = { region: config.region, accountId: config.accountId };
   let baseUrl = "";
 
@@ -59,7 +65,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     (fn) => codeStore.treeDir(fn.code.sha256Hex),
     config.idleTimeoutSeconds * 1000,
   );
-  const invoker = new Invoker(store, environments, where, config.concurrencyLimit, log);
+  const invoker = new Invoker(
+    store,
+    environments,
+    where,
+    config.concurrencyLimit,
+    log,
+  );
 
   // 3. The front door.
   const server = createFrontDoor(
@@ -91,7 +103,10 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     log,
   );
   worker.start();
-  log.info({ url: baseUrl, dataDir: config.dataDir, isolation: sandbox.isolation }, "lambkin ready");
+  log.info(
+    { url: baseUrl, dataDir: config.dataDir, isolation: sandbox.isolation },
+    "lambkin ready",
+  );
 
   return {
     url: baseUrl,

@@ -22,7 +22,10 @@ export class Router {
   }
 
   /** The route for a request, or undefined when none matches. */
-  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { route: Route; params: Record<string, string> } | undefined {
     for (const { route, pattern, names } of this.compiled) {
       if (route.method !== method) continue;
       const match = pattern.exec(path);

@@ -3,7 +3,9 @@ import { ApiError, serviceError } from "../model/index.js";
 /** Turns anything a handler threw into the AWS error it should be on the wire. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  return serviceError("Lambkin failed to process the request; see the server log for the cause.");
+  return serviceError(
+    "Lambkin failed to process the request; see the server log for the cause.",
+  );
 }
 
 /** Status, headers and body of an error in the AWS wire format. */

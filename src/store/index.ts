@@ -1,3 +1,14 @@
-export type { Store, FunctionTable, EventQueue, LogTable, QueuedEvent, LogEvent } from "./store.js";
+export type {
+  Store,
+  FunctionTable,
+  EventQueue,
+  LogTable,
+  QueuedEvent,
+  LogEvent,
+} from "./store.js";
 export { openSqliteStore } from "./sqlite-store.js";
-export { CodeStore, CodeRejectedError, type CodeRejection } from "./code-store.js";
+export {
+  CodeStore,
+  CodeRejectedError,
+  type CodeRejection,
+} from "./code-store.js";

@@ -66,20 +66,31 @@ function functionTable(db: Database.Database): FunctionTable {
     "UPDATE functions SET revision_id = ?, code_size = ?, record = ? WHERE name = ? AND revision_id = ?",
   );
   const remove = db.prepare("DELETE FROM functions WHERE name = ?");
-  const usage = db.prepare<[], { functionCount: number; totalCodeSize: number }>(
+  const usage = db.prepare<
+    [],
+    { functionCount: number; totalCodeSize: number }
+  >(
     "SELECT COUNT(*) AS functionCount, COALESCE(SUM(code_size), 0) AS totalCodeSize FROM functions",
   );
-  const parse = (row: { record: string } | undefined): FunctionRecord | undefined =>
+  const parse = (
+    row: { record: string } | undefined,
+  ): FunctionRecord | undefined =>
     row ? (JSON.parse(row.record) as FunctionRecord) : undefined;
   return {
     insert: (fn) =>
-      insert.run(fn.name, fn.revisionId, fn.code.size, JSON.stringify(fn)).changes === 1,
+      insert.run(fn.name, fn.revisionId, fn.code.size, JSON.stringify(fn))
+        .changes === 1,
     get: (name) => parse(get.get(name)),
     list: (afterName, limit) =>
       list.all(afterName ?? "", limit).map((row) => parse(row)!),
     replace: (fn, expectedRevision) =>
-      replace.run(fn.revisionId, fn.code.size, JSON.stringify(fn), fn.name, expectedRevision)
-        .changes === 1,
+      replace.run(
+        fn.revisionId,
+        fn.code.size,
+        JSON.stringify(fn),
+        fn.name,
+        expectedRevision,
+      ).changes === 1,
     delete: (name) => remove.run(name).changes === 1,
     usage: () => usage.get()!,
   };
@@ -107,7 +118,9 @@ function eventQueue(db: Database.Database): EventQueue {
     "UPDATE async_events SET running = 1, attempts = attempts + 1 WHERE request_id = ?",
   );
   const remove = db.prepare("DELETE FROM async_events WHERE request_id = ?");
-  const recover = db.prepare("UPDATE async_events SET running = 0 WHERE running = 1");
+  const recover = db.prepare(
+    "UPDATE async_events SET running = 0 WHERE running = 1",
+  );
   const waiting = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM async_events WHERE running = 0",
   );
@@ -161,7 +174,8 @@ function logTable(db: Database.Database): LogTable {
     "SELECT * FROM log_events WHERE log_group = ? AND id > ? ORDER BY id LIMIT ?",
   );
   const appendAll = db.transaction((events: Omit<LogEvent, "id">[]) => {
-    for (const e of events) insert.run(e.logGroup, e.logStream, e.timestamp, e.message);
+    for (const e of events)
+      insert.run(e.logGroup, e.logStream, e.timestamp, e.message);
   });
   return {
     append: (events) => appendAll(events),

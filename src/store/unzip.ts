@@ -24,14 +24,25 @@ const S_IFLNK = 0o120000;
  * land outside it and stopping once `maxBytes` have been written.
  * @example await unzipInto(zipBytes, "/data/code/abc", 262144000)
  */
-export async function unzipInto(zip: Buffer, targetDir: string, maxBytes: number): Promise<number> {
+export async function unzipInto(
+  zip: Buffer,
+  targetDir: string,
+  maxBytes: number,
+): Promise<number> {
   const archive = await openZip(zip);
   let written = 0;
   try {
-    for (let entry = await nextEntry(archive); entry; entry = await nextEntry(archive)) {
+    for (
+      let entry = await nextEntry(archive);
+      entry;
+      entry = await nextEntry(archive)
+    ) {
       written += entry.uncompressedSize;
       if (written > maxBytes) {
-        throw new UnzipError("too-large", `unpacked size passes ${maxBytes} bytes`);
+        throw new UnzipError(
+          "too-large",
+          `unpacked size passes ${maxBytes} bytes`,
+        );
       }
       await extractEntry(archive, entry, targetDir);
     }
@@ -43,10 +54,15 @@ export async function unzipInto(zip: Buffer, targetDir: string, maxBytes: number
 
 function openZip(zip: Buffer): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (err, archive) => {
-      if (err || !archive) reject(new UnzipError("not-a-zip", String(err?.message)));
-      else resolve(archive);
-    });
+    yauzl.fromBuffer(
+      zip,
+      { lazyEntries: true, validateEntrySizes: true },
+      (err, archive) => {
+        if (err || !archive)
+          reject(new UnzipError("not-a-zip", String(err?.message)));
+        else resolve(archive);
+      },
+    );
   });
 }
 
@@ -69,7 +85,11 @@ function nextEntry(archive: ZipFile): Promise<Entry | undefined> {
   });
 }
 
-async function extractEntry(archive: ZipFile, entry: Entry, targetDir: string): Promise<void> {
+async function extractEntry(
+  archive: ZipFile,
+  entry: Entry,
+  targetDir: string,
+): Promise<void> {
   const destination = insideOrFail(targetDir, entry.fileName);
   if (entry.fileName.endsWith("/")) {
     await mkdir(destination, { recursive: true });
@@ -85,21 +105,31 @@ async function extractEntry(archive: ZipFile, entry: Entry, targetDir: string): 
     return;
   }
   const executable = (unixMode & 0o111) !== 0;
-  await pipeline(content, createWriteStream(destination, { mode: executable ? 0o755 : 0o644 }));
+  await pipeline(
+    content,
+    createWriteStream(destination, { mode: executable ? 0o755 : 0o644 }),
+  );
 }
 
 function insideOrFail(root: string, relative: string): string {
   const resolved = path.resolve(root, relative);
   if (resolved !== root && !resolved.startsWith(root + path.sep)) {
-    throw new UnzipError("not-a-zip", `entry ${relative} escapes the archive's folder`);
+    throw new UnzipError(
+      "not-a-zip",
+      `entry ${relative} escapes the archive's folder`,
+    );
   }
   return resolved;
 }
 
-function openEntry(archive: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream> {
+function openEntry(
+  archive: ZipFile,
+  entry: Entry,
+): Promise<NodeJS.ReadableStream> {
   return new Promise((resolve, reject) => {
     archive.openReadStream(entry, (err, stream) => {
-      if (err || !stream) reject(new UnzipError("not-a-zip", String(err?.message)));
+      if (err || !stream)
+        reject(new UnzipError("not-a-zip", String(err?.message)));
       else resolve(stream);
     });
   });

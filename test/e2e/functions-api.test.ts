@@ -7,7 +7,6 @@ import {
   GetAccountSettingsCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
-  LambdaServiceException,
   ListFunctionsCommand,
   paginateListFunctions,
   UpdateFunctionCodeCommand,
@@ -16,6 +15,7 @@ import {
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
 import {
+  awsError,
   createExample,
   createFunction,
   EXAMPLES_DIR,
@@ -23,24 +23,21 @@ import {
   zipFiles,
 } from "../support/functions.js";
 import { zipSync } from "fflate";
-import { startLambkin, type LambkinProcess } from "../support/lambkin-process.js";
+import {
+  startLambkin,
+  type LambkinProcess,
+} from "../support/lambkin-process.js";
 
 // Built before any server starts: compressing blocks the event loop for
 // seconds, long enough for an idle keep-alive connection to be closed.
-const PAST_250_MB = zipSync({ "zeros.bin": new Uint8Array(262_144_001) }, { level: 9 });
+const PAST_250_MB = zipSync(
+  { "zeros.bin": new Uint8Array(262_144_001) },
+  { level: 9 },
+);
 
-const ECHO = zipFiles({ "index.mjs": "export const handler = async (e) => e;" });
-
-/** Runs `action` and returns the AWS error it failed with. */
-async function awsError(action: () => Promise<unknown>): Promise<LambdaServiceException> {
-  try {
-    await action();
-  } catch (err) {
-    assert.ok(err instanceof LambdaServiceException, `not an AWS error: ${String(err)}`);
-    return err;
-  }
-  assert.fail("the call succeeded");
-}
+const ECHO = zipFiles({
+  "index.mjs": "export const handler = async (e) => e;",
+});
 
 async function expectError(
   action: () => Promise<unknown>,
@@ -63,7 +60,11 @@ describe("function operations", () => {
 
   describe("CreateFunction", () => {
     it("returns the configuration with AWS's defaults and a Pending state", async () => {
-      const created = await createExample(lambkin.client, "echo", "create-defaults");
+      const created = await createExample(
+        lambkin.client,
+        "echo",
+        "create-defaults",
+      );
       const zip = zipDirectory(path.join(EXAMPLES_DIR, "echo"));
       assert.equal(created.$metadata.httpStatusCode, 201);
       assert.equal(created.FunctionName, "create-defaults");
@@ -81,9 +82,15 @@ describe("function operations", () => {
       assert.equal(created.State, "Pending");
       assert.equal(created.StateReasonCode, "Creating");
       assert.equal(created.CodeSize, zip.length);
-      assert.equal(created.CodeSha256, createHash("sha256").update(zip).digest("base64"));
+      assert.equal(
+        created.CodeSha256,
+        createHash("sha256").update(zip).digest("base64"),
+      );
       assert.match(created.RevisionId!, /^[0-9a-f-]{36}$/);
-      assert.match(created.LastModified!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+      assert.match(
+        created.LastModified!,
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/,
+      );
     });
 
     it("becomes Active so that the SDK's waiter succeeds", async () => {
@@ -116,23 +123,73 @@ describe("function operations", () => {
 
     it("checks names, memory, timeout, storage, runtime, role and handler", async () => {
       const cases: [Parameters<typeof createFunction>[3], string, RegExp][] = [
-        [{ FunctionName: "bad name!" }, "ValidationException", /at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern/],
-        [{ FunctionName: "x".repeat(65) }, "InvalidParameterValueException", /Member must have length less than or equal to 64/],
-        [{ MemorySize: 64 }, "ValidationException", /Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128/],
-        [{ MemorySize: 10241 }, "ValidationException", /Value '10241' at 'memorySize'.*less than or equal to 10240/],
-        [{ Timeout: 0 }, "ValidationException", /at 'timeout'.*greater than or equal to 1/],
-        [{ Timeout: 901 }, "ValidationException", /at 'timeout'.*less than or equal to 900/],
-        [{ EphemeralStorage: { Size: 100 } }, "ValidationException", /at 'ephemeralStorage.size'.*greater than or equal to 512/],
-        [{ Runtime: "cobol85" as never }, "InvalidParameterValueException", /^Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: \[.*nodejs20\.x.*\] or be a valid ARN$/],
-        [{ Runtime: "nodejs14.x" }, "InvalidParameterValueException", /^The runtime parameter of nodejs14\.x is no longer supported/],
-        [{ Role: "r1" }, "ValidationException", /Value 'r1' at 'role' failed to satisfy constraint/],
+        [
+          { FunctionName: "bad name!" },
+          "ValidationException",
+          /at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+        ],
+        [
+          { FunctionName: "x".repeat(65) },
+          "InvalidParameterValueException",
+          /Member must have length less than or equal to 64/,
+        ],
+        [
+          { MemorySize: 64 },
+          "ValidationException",
+          /Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128/,
+        ],
+        [
+          { MemorySize: 10241 },
+          "ValidationException",
+          /Value '10241' at 'memorySize'.*less than or equal to 10240/,
+        ],
+        [
+          { Timeout: 0 },
+          "ValidationException",
+          /at 'timeout'.*greater than or equal to 1/,
+        ],
+        [
+          { Timeout: 901 },
+          "ValidationException",
+          /at 'timeout'.*less than or equal to 900/,
+        ],
+        [
+          { EphemeralStorage: { Size: 100 } },
+          "ValidationException",
+          /at 'ephemeralStorage.size'.*greater than or equal to 512/,
+        ],
+        [
+          { Runtime: "cobol85" as never },
+          "InvalidParameterValueException",
+          /^Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: \[.*nodejs20\.x.*\] or be a valid ARN$/,
+        ],
+        [
+          { Runtime: "nodejs14.x" },
+          "InvalidParameterValueException",
+          /^The runtime parameter of nodejs14\.x is no longer supported/,
+        ],
+        [
+          { Role: "r1" },
+          "ValidationException",
+          /Value 'r1' at 'role' failed to satisfy constraint/,
+        ],
         [{ Handler: "index handler" }, "ValidationException", /at 'handler'/],
-        [{ Architectures: ["x86_64", "arm64"] }, "ValidationException", /Member must have length less than or equal to 1/],
+        [
+          { Architectures: ["x86_64", "arm64"] },
+          "ValidationException",
+          /Member must have length less than or equal to 1/,
+        ],
       ];
       for (const [settings, name, message] of cases) {
-        const err = await awsError(() => createFunction(lambkin.client, "invalid", ECHO, settings));
+        const err = await awsError(() =>
+          createFunction(lambkin.client, "invalid", ECHO, settings),
+        );
         assert.equal(err.name, name, JSON.stringify(settings));
-        assert.equal(err.$metadata.httpStatusCode, 400, JSON.stringify(settings));
+        assert.equal(
+          err.$metadata.httpStatusCode,
+          400,
+          JSON.stringify(settings),
+        );
         assert.match(err.message, message, JSON.stringify(settings));
       }
     });
@@ -160,7 +217,12 @@ describe("function operations", () => {
 
     it("refuses a zip that is not a zip, or that escapes its folder", async () => {
       await expectError(
-        () => createFunction(lambkin.client, "not-zip", Buffer.from("plain text, not a zip")),
+        () =>
+          createFunction(
+            lambkin.client,
+            "not-zip",
+            Buffer.from("plain text, not a zip"),
+          ),
         "InvalidParameterValueException",
         400,
         "Could not unzip uploaded file. Please check your file, then try to upload again.",
@@ -190,27 +252,42 @@ describe("function operations", () => {
 
   describe("GetFunction", () => {
     it("returns the configuration and a Code.Location that downloads the zip", async () => {
-      await createFunction(lambkin.client, "downloadable", ECHO, { Tags: { team: "lamb" } });
-      const fn = await lambkin.client.send(new GetFunctionCommand({ FunctionName: "downloadable" }));
+      await createFunction(lambkin.client, "downloadable", ECHO, {
+        Tags: { team: "lamb" },
+      });
+      const fn = await lambkin.client.send(
+        new GetFunctionCommand({ FunctionName: "downloadable" }),
+      );
       assert.equal(fn.Configuration?.State, "Active");
       assert.equal(fn.Code?.RepositoryType, "S3");
       assert.deepEqual(fn.Tags, { team: "lamb" });
       const download = await fetch(fn.Code!.Location!);
       assert.equal(download.status, 200);
-      assert.deepEqual(Buffer.from(await download.arrayBuffer()), Buffer.from(ECHO));
+      assert.deepEqual(
+        Buffer.from(await download.arrayBuffer()),
+        Buffer.from(ECHO),
+      );
     });
 
     it("accepts a full ARN and $LATEST, and names the missing function's ARN", async () => {
       await createFunction(lambkin.client, "by-arn", ECHO);
       const arn = "arn:aws:lambda:us-east-1:000000000000:function:by-arn";
-      const byArn = await lambkin.client.send(new GetFunctionCommand({ FunctionName: arn }));
+      const byArn = await lambkin.client.send(
+        new GetFunctionCommand({ FunctionName: arn }),
+      );
       assert.equal(byArn.Configuration?.FunctionName, "by-arn");
       const latest = await lambkin.client.send(
-        new GetFunctionConfigurationCommand({ FunctionName: "by-arn", Qualifier: "$LATEST" }),
+        new GetFunctionConfigurationCommand({
+          FunctionName: "by-arn",
+          Qualifier: "$LATEST",
+        }),
       );
       assert.equal(latest.FunctionArn, `${arn}:$LATEST`);
       await expectError(
-        () => lambkin.client.send(new GetFunctionCommand({ FunctionName: "nobody" })),
+        () =>
+          lambkin.client.send(
+            new GetFunctionCommand({ FunctionName: "nobody" }),
+          ),
         "ResourceNotFoundException",
         404,
         "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nobody",
@@ -218,7 +295,10 @@ describe("function operations", () => {
       await expectError(
         () =>
           lambkin.client.send(
-            new GetFunctionCommand({ FunctionName: `${arn}:$LATEST`, Qualifier: "7" }),
+            new GetFunctionCommand({
+              FunctionName: `${arn}:$LATEST`,
+              Qualifier: "7",
+            }),
           ),
         "InvalidParameterValueException",
         400,
@@ -230,8 +310,11 @@ describe("function operations", () => {
   describe("ListFunctions", () => {
     it("pages with Marker and MaxItems and lists every function once", async () => {
       const names = Array.from({ length: 7 }, (_, i) => `listed-${i}`);
-      for (const name of names) await createFunction(lambkin.client, name, ECHO);
-      const first = await lambkin.client.send(new ListFunctionsCommand({ MaxItems: 3 }));
+      for (const name of names)
+        await createFunction(lambkin.client, name, ECHO);
+      const first = await lambkin.client.send(
+        new ListFunctionsCommand({ MaxItems: 3 }),
+      );
       assert.equal(first.Functions?.length, 3);
       assert.ok(first.NextMarker);
       assert.equal(first.Functions?.[0]?.State, undefined);
@@ -242,7 +325,8 @@ describe("function operations", () => {
       )) {
         seen.push(...(page.Functions ?? []).map((fn) => fn.FunctionName!));
       }
-      for (const name of names) assert.equal(seen.filter((n) => n === name).length, 1);
+      for (const name of names)
+        assert.equal(seen.filter((n) => n === name).length, 1);
       assert.equal(new Set(seen).size, seen.length);
     });
   });
@@ -288,16 +372,27 @@ describe("function operations", () => {
 
     it("replaces the code and its digest", async () => {
       await createFunction(lambkin.client, "recoded", ECHO);
-      const next = zipFiles({ "index.mjs": "export const handler = async () => 2;" });
+      const next = zipFiles({
+        "index.mjs": "export const handler = async () => 2;",
+      });
       const updated = await lambkin.client.send(
-        new UpdateFunctionCodeCommand({ FunctionName: "recoded", ZipFile: next }),
+        new UpdateFunctionCodeCommand({
+          FunctionName: "recoded",
+          ZipFile: next,
+        }),
       );
-      assert.equal(updated.CodeSha256, createHash("sha256").update(next).digest("base64"));
+      assert.equal(
+        updated.CodeSha256,
+        createHash("sha256").update(next).digest("base64"),
+      );
       assert.equal(updated.CodeSize, next.length);
       await expectError(
         () =>
           lambkin.client.send(
-            new UpdateFunctionCodeCommand({ FunctionName: "missing", ZipFile: next }),
+            new UpdateFunctionCodeCommand({
+              FunctionName: "missing",
+              ZipFile: next,
+            }),
           ),
         "ResourceNotFoundException",
         404,
@@ -312,16 +407,24 @@ describe("function operations", () => {
       await expectError(
         () =>
           lambkin.client.send(
-            new DeleteFunctionCommand({ FunctionName: "doomed", Qualifier: "$LATEST" }),
+            new DeleteFunctionCommand({
+              FunctionName: "doomed",
+              Qualifier: "$LATEST",
+            }),
           ),
         "InvalidParameterValueException",
         400,
         "$LATEST version cannot be deleted without deleting the function.",
       );
-      const deleted = await lambkin.client.send(new DeleteFunctionCommand({ FunctionName: "doomed" }));
+      const deleted = await lambkin.client.send(
+        new DeleteFunctionCommand({ FunctionName: "doomed" }),
+      );
       assert.equal(deleted.$metadata.httpStatusCode, 204);
       await expectError(
-        () => lambkin.client.send(new GetFunctionCommand({ FunctionName: "doomed" })),
+        () =>
+          lambkin.client.send(
+            new GetFunctionCommand({ FunctionName: "doomed" }),
+          ),
         "ResourceNotFoundException",
         404,
         /function:doomed$/,
@@ -332,7 +435,9 @@ describe("function operations", () => {
   describe("GetAccountSettings", () => {
     it("reports Lambda's limits and the usage of this server", async () => {
       await createFunction(lambkin.client, "counted", ECHO);
-      const settings = await lambkin.client.send(new GetAccountSettingsCommand({}));
+      const settings = await lambkin.client.send(
+        new GetAccountSettingsCommand({}),
+      );
       assert.equal(settings.AccountLimit?.CodeSizeZipped, 52428800);
       assert.equal(settings.AccountLimit?.CodeSizeUnzipped, 262144000);
       assert.equal(settings.AccountLimit?.ConcurrentExecutions, 1000);
@@ -348,7 +453,10 @@ describe("function operations", () => {
         body: "{not json",
       });
       assert.equal(badJson.status, 400);
-      assert.equal(badJson.headers.get("x-amzn-errortype"), "InvalidRequestContentException");
+      assert.equal(
+        badJson.headers.get("x-amzn-errortype"),
+        "InvalidRequestContentException",
+      );
       const body = (await badJson.json()) as { Type: string; message: string };
       assert.equal(body.Type, "User");
       assert.match(body.message, /^Could not parse request body into json/);

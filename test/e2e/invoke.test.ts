@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import {
   InvokeCommand,
-  LambdaServiceException,
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import {
+  awsError,
   createExample,
   createFunction,
   invoke,
@@ -14,9 +14,14 @@ import {
   payloadOf,
   zipFiles,
 } from "../support/functions.js";
-import { startLambkin, type LambkinProcess } from "../support/lambkin-process.js";
+import { countMatching, pollFunctionLog } from "../support/logs.js";
+import {
+  startLambkin,
+  type LambkinProcess,
+} from "../support/lambkin-process.js";
 
-const REQUEST_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const REQUEST_ID =
+  "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 interface Count {
   invocations: number;
@@ -25,28 +30,6 @@ interface Count {
 
 const count = async (client: LambdaClient, name: string): Promise<Count> =>
   payloadOf(await invoke(client, name)) as Count;
-
-async function rejection(action: () => Promise<unknown>): Promise<LambdaServiceException> {
-  try {
-    await action();
-  } catch (err) {
-    assert.ok(err instanceof LambdaServiceException, String(err));
-    return err;
-  }
-  assert.fail("the call succeeded");
-}
-
-async function pollLog(url: string, name: string, pattern: RegExp, deadlineMs = 15_000) {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const response = await fetch(`${url}/_lambkin/logs/${name}`);
-    const { events } = (await response.json()) as { events: { message: string }[] };
-    const text = events.map((event) => event.message).join("\n");
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) assert.fail(`log of ${name} never matched ${pattern}:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("Invoke", () => {
   let lambkin: LambkinProcess;
@@ -58,7 +41,9 @@ describe("Invoke", () => {
 
   describe("RequestResponse", () => {
     it("returns the echo function's result with the executed version", async () => {
-      const output = await invoke(lambkin.client, "echo", { message: "hello lambkin" });
+      const output = await invoke(lambkin.client, "echo", {
+        message: "hello lambkin",
+      });
       assert.equal(output.StatusCode, 200);
       assert.equal(output.ExecutedVersion, "$LATEST");
       assert.equal(output.FunctionError, undefined);
@@ -102,10 +87,16 @@ describe("Invoke", () => {
           ].join("\n"),
         }),
       );
-      const results = await Promise.all([1, 2, 3].map(() => invoke(lambkin.client, "slow-counter")));
+      const results = await Promise.all(
+        [1, 2, 3].map(() => invoke(lambkin.client, "slow-counter")),
+      );
       const tails = results.map(logTailOf);
-      assert.equal(tails.filter((tail) => tail.includes("Init Duration:")).length, 3);
-      for (const result of results) assert.equal((payloadOf(result) as { n: number }).n, 1);
+      assert.equal(
+        tails.filter((tail) => tail.includes("Init Duration:")).length,
+        3,
+      );
+      for (const result of results)
+        assert.equal((payloadOf(result) as { n: number }).n, 1);
       const warm = await invoke(lambkin.client, "slow-counter");
       assert.equal((payloadOf(warm) as { n: number }).n, 2);
       assert.ok(!logTailOf(warm).includes("Init Duration:"));
@@ -131,7 +122,10 @@ describe("Invoke", () => {
         zipFiles({ "index.js": "exports.handler = async (event) => event;" }),
       );
       for (const event of ["text", 42, [1, "two", null], null, "ünïcödé ✓"]) {
-        assert.deepEqual(payloadOf(await invoke(lambkin.client, "identity", event)), event);
+        assert.deepEqual(
+          payloadOf(await invoke(lambkin.client, "identity", event)),
+          event,
+        );
       }
     });
   });
@@ -142,7 +136,8 @@ describe("Invoke", () => {
         lambkin.client,
         "background",
         zipFiles({
-          "index.mjs": "export const handler = async (e) => { console.log('got', e.mark); };",
+          "index.mjs":
+            "export const handler = async (e) => { console.log('got', e.mark); };",
         }),
       );
       const output = await lambkin.client.send(
@@ -154,8 +149,17 @@ describe("Invoke", () => {
       );
       assert.equal(output.StatusCode, 202);
       assert.equal(Buffer.from(output.Payload ?? []).length, 0);
-      const log = await pollLog(lambkin.url, "background", /INFO\tgot event-7f3a/);
-      assert.match(log, new RegExp(`REPORT RequestId: ${REQUEST_ID}`));
+      const log = await pollFunctionLog(
+        lambkin.url,
+        "background",
+        (messages) => countMatching(messages, /^REPORT RequestId: /) > 0,
+        { timeoutMs: 15_000, what: "the Event invocation's REPORT line" },
+      );
+      assert.equal(countMatching(log, /\tINFO\tgot event-7f3a$/), 1);
+      assert.equal(
+        countMatching(log, new RegExp(`^REPORT RequestId: ${REQUEST_ID}\t`)),
+        1,
+      );
     });
 
     it("answers DryRun with 204 without running anything", async () => {
@@ -163,8 +167,13 @@ describe("Invoke", () => {
         new InvokeCommand({ FunctionName: "echo", InvocationType: "DryRun" }),
       );
       assert.equal(output.StatusCode, 204);
-      const err = await rejection(() =>
-        lambkin.client.send(new InvokeCommand({ FunctionName: "ghost", InvocationType: "DryRun" })),
+      const err = await awsError(() =>
+        lambkin.client.send(
+          new InvokeCommand({
+            FunctionName: "ghost",
+            InvocationType: "DryRun",
+          }),
+        ),
       );
       assert.equal(err.name, "ResourceNotFoundException");
     });
@@ -172,20 +181,30 @@ describe("Invoke", () => {
 
   describe("bad requests", () => {
     it("refuses a payload that is not JSON", async () => {
-      const err = await rejection(() =>
+      const err = await awsError(() =>
         lambkin.client.send(
-          new InvokeCommand({ FunctionName: "echo", Payload: Buffer.from("{oops") }),
+          new InvokeCommand({
+            FunctionName: "echo",
+            Payload: Buffer.from("{oops"),
+          }),
         ),
       );
       assert.equal(err.name, "InvalidRequestContentException");
       assert.equal(err.$metadata.httpStatusCode, 400);
-      assert.match(err.message, /^Could not parse request body into json: Could not parse payload into json/);
+      assert.match(
+        err.message,
+        /^Could not parse request body into json: Could not parse payload into json/,
+      );
     });
 
     it("refuses a sync payload past 6 MB and an Event payload past 1 MB with 413", async () => {
-      const big = Buffer.from(JSON.stringify({ data: "x".repeat(6 * 1024 * 1024) }));
-      const sync = await rejection(() =>
-        lambkin.client.send(new InvokeCommand({ FunctionName: "echo", Payload: big })),
+      const big = Buffer.from(
+        JSON.stringify({ data: "x".repeat(6 * 1024 * 1024) }),
+      );
+      const sync = await awsError(() =>
+        lambkin.client.send(
+          new InvokeCommand({ FunctionName: "echo", Payload: big }),
+        ),
       );
       assert.equal(sync.name, "RequestEntityTooLargeException");
       assert.equal(sync.$metadata.httpStatusCode, 413);
@@ -193,10 +212,16 @@ describe("Invoke", () => {
         sync.message,
         "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
       );
-      const medium = Buffer.from(JSON.stringify({ data: "x".repeat(1024 * 1024) }));
-      const event = await rejection(() =>
+      const medium = Buffer.from(
+        JSON.stringify({ data: "x".repeat(1024 * 1024) }),
+      );
+      const event = await awsError(() =>
         lambkin.client.send(
-          new InvokeCommand({ FunctionName: "echo", InvocationType: "Event", Payload: medium }),
+          new InvokeCommand({
+            FunctionName: "echo",
+            InvocationType: "Event",
+            Payload: medium,
+          }),
         ),
       );
       assert.equal(event.name, "RequestEntityTooLargeException");
@@ -204,12 +229,14 @@ describe("Invoke", () => {
         event.message,
         `${medium.length} byte payload is too large for the Event invocation type (limit 1048576 bytes)`,
       );
-      const fine = await invoke(lambkin.client, "echo", { message: "still here" });
+      const fine = await invoke(lambkin.client, "echo", {
+        message: "still here",
+      });
       assert.deepEqual(payloadOf(fine), { message: "still here" });
     });
 
     it("says which function is missing", async () => {
-      const err = await rejection(() => invoke(lambkin.client, "nobody-home"));
+      const err = await awsError(() => invoke(lambkin.client, "nobody-home"));
       assert.equal(err.name, "ResourceNotFoundException");
       assert.equal(err.$metadata.httpStatusCode, 404);
       assert.equal(
@@ -223,12 +250,17 @@ describe("Invoke", () => {
 describe("environment lifetime and limits", () => {
   let lambkin: LambkinProcess;
   before(async () => {
-    lambkin = await startLambkin({ args: ["--idle-timeout", "1", "--concurrency", "1"] });
+    lambkin = await startLambkin({
+      args: ["--idle-timeout", "1", "--concurrency", "1"],
+    });
     await createExample(lambkin.client, "counter");
     await createFunction(
       lambkin.client,
       "sleeper",
-      zipFiles({ "index.mjs": "export const handler = () => new Promise((r) => setTimeout(r, 1500));" }),
+      zipFiles({
+        "index.mjs":
+          "export const handler = () => new Promise((r) => setTimeout(r, 1500));",
+      }),
     );
   });
 
@@ -244,10 +276,13 @@ describe("environment lifetime and limits", () => {
   it("throttles with 429 TooManyRequestsException past the concurrency limit", async () => {
     const running = invoke(lambkin.client, "sleeper");
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const err = await rejection(() => invoke(lambkin.client, "counter"));
+    const err = await awsError(() => invoke(lambkin.client, "counter"));
     assert.equal(err.name, "TooManyRequestsException");
     assert.equal(err.$metadata.httpStatusCode, 429);
-    assert.equal((err as unknown as { Reason: string }).Reason, "ConcurrentInvocationLimitExceeded");
+    assert.equal(
+      (err as unknown as { Reason: string }).Reason,
+      "ConcurrentInvocationLimitExceeded",
+    );
     assert.equal((await running).StatusCode, 200);
   });
 });

@@ -1,12 +1,14 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
 import {
   CreateFunctionCommand,
   type CreateFunctionCommandInput,
   InvokeCommand,
   type InvokeCommandOutput,
   type LambdaClient,
+  LambdaServiceException,
 } from "@aws-sdk/client-lambda";
 import { zipSync } from "fflate";
 
@@ -36,7 +38,9 @@ export function zipDirectory(dir: string): Uint8Array {
 /** Zips in-memory files: `{ "index.mjs": "export const handler = ..." }`. */
 export function zipFiles(files: Record<string, string>): Uint8Array {
   return zipSync(
-    Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Buffer.from(text)])),
+    Object.fromEntries(
+      Object.entries(files).map(([name, text]) => [name, Buffer.from(text)]),
+    ),
   );
 }
 
@@ -66,7 +70,12 @@ export function createExample(
   name = example,
   settings: Partial<CreateFunctionCommandInput> = {},
 ) {
-  return createFunction(client, name, zipDirectory(path.join(EXAMPLES_DIR, example)), settings);
+  return createFunction(
+    client,
+    name,
+    zipDirectory(path.join(EXAMPLES_DIR, example)),
+    settings,
+  );
 }
 
 /** Invokes synchronously with a JSON event, with the log tail. */
@@ -92,4 +101,20 @@ export function payloadOf(output: InvokeCommandOutput): unknown {
 /** The decoded `X-Amz-Log-Result` of an invocation. */
 export function logTailOf(output: InvokeCommandOutput): string {
   return Buffer.from(output.LogResult ?? "", "base64").toString("utf8");
+}
+
+/** Runs `action`, which must fail with an AWS error, and returns that error. */
+export async function awsError(
+  action: () => Promise<unknown>,
+): Promise<LambdaServiceException> {
+  try {
+    await action();
+  } catch (err) {
+    assert.ok(
+      err instanceof LambdaServiceException,
+      `not an AWS error: ${String(err)}`,
+    );
+    return err;
+  }
+  assert.fail("the call succeeded");
 }

@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 
 /** The compiled `lambkin` command. */
-export const LAMBKIN_BIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+export const LAMBKIN_BIN = fileURLToPath(
+  new URL("../../src/cli/main.js", import.meta.url),
+);
 
 /** A `lambkin serve` process started for a test, on a free port and its own data dir. */
 export interface LambkinProcess {
@@ -27,7 +29,9 @@ const createdDirs: string[] = [];
 // started is stopped and every data dir made for it is removed.
 after(async () => {
   await Promise.all(started.map((server) => server.stop()));
-  await Promise.all(createdDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(
+    createdDirs.map((dir) => rm(dir, { recursive: true, force: true })),
+  );
 });
 
 /**
@@ -45,11 +49,21 @@ export async function startLambkin(
   }
   const child = spawn(
     process.execPath,
-    [LAMBKIN_BIN, "serve", "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])],
+    [
+      LAMBKIN_BIN,
+      "serve",
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      ...(options.args ?? []),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child
+    .stderr!.setEncoding("utf8")
+    .on("data", (chunk: string) => (stderr += chunk));
   const url = await readyUrl(child, () => stderr);
   const client = new LambdaClient({
     endpoint: url,
@@ -88,7 +102,11 @@ function readyUrl(child: ChildProcess, stderr: () => string): Promise<string> {
     };
     child.stdout!.setEncoding("utf8").on("data", onData);
     child.once("exit", (code) =>
-      reject(new Error(`lambkin serve exited with ${code} before it was ready:\n${stderr()}`)),
+      reject(
+        new Error(
+          `lambkin serve exited with ${code} before it was ready:\n${stderr()}`,
+        ),
+      ),
     );
   });
 }

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseFunctionReference, toFunctionConfiguration } from "../../src/model/index.js";
+import {
+  parseFunctionReference,
+  toFunctionConfiguration,
+} from "../../src/model/index.js";
 import { formatReport } from "../../src/observe/index.js";
 
 describe("parseFunctionReference", () => {
@@ -18,8 +21,15 @@ describe("parseFunctionReference", () => {
       accountId: "123456789012",
     });
     assert.deepEqual(
-      parseFunctionReference("arn:aws:lambda:eu-west-1:123456789012:function:my_fn:$LATEST"),
-      { name: "my_fn", qualifier: "$LATEST", region: "eu-west-1", accountId: "123456789012" },
+      parseFunctionReference(
+        "arn:aws:lambda:eu-west-1:123456789012:function:my_fn:$LATEST",
+      ),
+      {
+        name: "my_fn",
+        qualifier: "$LATEST",
+        region: "eu-west-1",
+        accountId: "123456789012",
+      },
     );
   });
 
@@ -77,7 +87,10 @@ describe("toFunctionConfiguration", () => {
   const where = { region: "us-east-1", accountId: "000000000000" };
 
   it("shows Pending after create and Active/Successful once current", () => {
-    assert.equal(toFunctionConfiguration(fn, where, "after-create").State, "Pending");
+    assert.equal(
+      toFunctionConfiguration(fn, where, "after-create").State,
+      "Pending",
+    );
     const current = toFunctionConfiguration(fn, where, "current");
     assert.equal(current.State, "Active");
     assert.equal(current.LastUpdateStatus, "Successful");
