@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, symlink } from "node:fs/promises";
+import { mkdir, realpath, symlink } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
@@ -19,9 +19,27 @@ export class UnzipError extends Error {
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
+/** File-system errors that mean the archive's entries contradict each other. */
+const CONFLICTING_ENTRIES = new Set([
+  "EEXIST",
+  "EISDIR",
+  "ENOTDIR",
+  "ENAMETOOLONG",
+  "ELOOP",
+]);
+
+interface PendingLink {
+  fileName: string;
+  target: string;
+}
+
 /**
  * Unpacks a zip held in memory into `targetDir`, refusing entries that would
  * land outside it and stopping once `maxBytes` have been written.
+ *
+ * Symbolic links are created last, once every file and folder is written, so
+ * that no write can pass through a link; each link must point inside
+ * `targetDir` from where it really sits.
  * @example await unzipInto(zipBytes, "/data/code/abc", 262144000)
  */
 export async function unzipInto(
@@ -29,7 +47,9 @@ export async function unzipInto(
   targetDir: string,
   maxBytes: number,
 ): Promise<number> {
+  const root = await realpath(targetDir);
   const archive = await openZip(zip);
+  const links: PendingLink[] = [];
   let written = 0;
   try {
     for (
@@ -44,8 +64,12 @@ export async function unzipInto(
           `unpacked size passes ${maxBytes} bytes`,
         );
       }
-      await extractEntry(archive, entry, targetDir);
+      const link = await extractEntry(archive, entry, root);
+      if (link) links.push(link);
     }
+    for (const link of links) await createLink(root, link);
+  } catch (err) {
+    throw asUnzipError(err);
   } finally {
     archive.close();
   }
@@ -58,9 +82,9 @@ function openZip(zip: Buffer): Promise<ZipFile> {
       zip,
       { lazyEntries: true, validateEntrySizes: true },
       (err, archive) => {
-        if (err || !archive)
+        if (err || !archive) {
           reject(new UnzipError("not-a-zip", String(err?.message)));
-        else resolve(archive);
+        } else resolve(archive);
       },
     );
   });
@@ -85,34 +109,44 @@ function nextEntry(archive: ZipFile): Promise<Entry | undefined> {
   });
 }
 
+/** Writes a folder or file entry; a link entry is returned for later. */
 async function extractEntry(
   archive: ZipFile,
   entry: Entry,
-  targetDir: string,
-): Promise<void> {
-  const destination = insideOrFail(targetDir, entry.fileName);
+  root: string,
+): Promise<PendingLink | undefined> {
+  const destination = insideOrFail(root, root, entry.fileName);
   if (entry.fileName.endsWith("/")) {
     await mkdir(destination, { recursive: true });
-    return;
+    return undefined;
   }
-  await mkdir(path.dirname(destination), { recursive: true });
   const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
   const content = await openEntry(archive, entry);
   if ((unixMode & S_IFMT) === S_IFLNK) {
     const target = (await readAll(content)).toString("utf8");
-    insideOrFail(targetDir, path.join(path.dirname(entry.fileName), target));
-    await symlink(target, destination);
-    return;
+    return { fileName: entry.fileName, target };
   }
+  await mkdir(path.dirname(destination), { recursive: true });
   const executable = (unixMode & 0o111) !== 0;
   await pipeline(
     content,
     createWriteStream(destination, { mode: executable ? 0o755 : 0o644 }),
   );
+  return undefined;
 }
 
-function insideOrFail(root: string, relative: string): string {
-  const resolved = path.resolve(root, relative);
+/** Creates a link whose target, resolved from its real folder, stays inside. */
+async function createLink(root: string, link: PendingLink): Promise<void> {
+  const location = insideOrFail(root, root, link.fileName);
+  await mkdir(path.dirname(location), { recursive: true });
+  const realFolder = await realpath(path.dirname(location));
+  insideOrFail(root, realFolder, link.target);
+  await symlink(link.target, location);
+}
+
+/** `relative` resolved from `from`, or an error if that leaves `root`. */
+function insideOrFail(root: string, from: string, relative: string): string {
+  const resolved = path.resolve(from, relative);
   if (resolved !== root && !resolved.startsWith(root + path.sep)) {
     throw new UnzipError(
       "not-a-zip",
@@ -122,15 +156,26 @@ function insideOrFail(root: string, relative: string): string {
   return resolved;
 }
 
+function asUnzipError(err: unknown): unknown {
+  if (err instanceof UnzipError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code && CONFLICTING_ENTRIES.has(code)) {
+    return new UnzipError("not-a-zip", (err as Error).message);
+  }
+  // yauzl reports a stream that disagrees with its header as a plain Error.
+  if (!code) return new UnzipError("not-a-zip", String(err));
+  return err;
+}
+
 function openEntry(
   archive: ZipFile,
   entry: Entry,
 ): Promise<NodeJS.ReadableStream> {
   return new Promise((resolve, reject) => {
     archive.openReadStream(entry, (err, stream) => {
-      if (err || !stream)
+      if (err || !stream) {
         reject(new UnzipError("not-a-zip", String(err?.message)));
-      else resolve(stream);
+      } else resolve(stream);
     });
   });
 }
