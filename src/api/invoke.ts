@@ -113,19 +113,26 @@ function checkJson(payload: Buffer): void {
   }
 }
 
+/**
+ * The client context as the runtime receives it: the decoded JSON, written
+ * again with non-ASCII characters escaped so that it fits in an HTTP header.
+ */
 function decodeClientContext(
   header: string | string[] | undefined,
 ): string | undefined {
   if (typeof header !== "string" || header === "") return undefined;
-  const decoded = Buffer.from(header, "base64").toString("utf8");
+  let parsed: unknown;
   try {
-    JSON.parse(decoded);
+    parsed = JSON.parse(Buffer.from(header, "base64").toString("utf8"));
   } catch {
     throw invalidRequestContent(
       "Client context must be a valid Base64-encoded JSON object.",
     );
   }
-  return decoded;
+  return JSON.stringify(parsed).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** The last 4 KB of an invocation's log, base64, as `X-Amz-Log-Result` carries it. */

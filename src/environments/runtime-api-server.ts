@@ -13,7 +13,7 @@ export interface RuntimeApiEvents {
   /** The runtime asked for work: init is over, or the last invocation is done. */
   onNext(): void;
   /** The runtime answered the invocation it was given. */
-  onOutcome(requestId: string, outcome: InvocationOutcome): void;
+  onOutcome(outcome: InvocationOutcome): void;
   /** The runtime could not initialize. */
   onInitError(outcome: InvocationOutcome): void;
 }
@@ -38,7 +38,19 @@ export class RuntimeApiServer {
   private current?: Assigned;
 
   private constructor(private readonly events: RuntimeApiEvents) {
-    this.server = createServer((req, res) => this.route(req, res));
+    this.server = createServer((req, res) => {
+      try {
+        this.route(req, res);
+      } catch {
+        // Whatever a runtime sends, the platform answers and keeps serving.
+        if (!res.headersSent) {
+          reply(res, 500, {
+            errorMessage: "Internal Server Error",
+            errorType: "InternalServerError",
+          });
+        }
+      }
+    });
     this.server.keepAliveTimeout = 0;
   }
 
@@ -109,12 +121,7 @@ export class RuntimeApiServer {
         url,
       );
     if (req.method === "POST" && match) {
-      this.answer(
-        req,
-        res,
-        decodeURIComponent(match[1]!),
-        match[2] === "error",
-      );
+      this.answer(req, res, safeDecode(match[1]!), match[2] === "error");
       return;
     }
     if (req.method === "POST" && url === `${PREFIX}/init/error`) {
@@ -133,24 +140,18 @@ export class RuntimeApiServer {
   private answer(
     req: IncomingMessage,
     res: ServerResponse,
-    requestId: string,
+    requestId: string | undefined,
     failed: boolean,
   ) {
     const current = this.current;
     if (!current || current.request.requestId !== requestId) {
       req.resume();
-      reply(res, 400, {
-        errorMessage: "Invalid request ID",
-        errorType: "InvalidRequestID",
-      });
+      invalidRequestId(res);
       return;
     }
     void readBody(req, LIMITS.responsePayloadMaxBytes).then((body) => {
       if (this.current !== current) {
-        reply(res, 400, {
-          errorMessage: "Invalid request ID",
-          errorType: "InvalidRequestID",
-        });
+        invalidRequestId(res);
         return;
       }
       this.current = undefined;
@@ -160,7 +161,7 @@ export class RuntimeApiServer {
           errorMessage: `Exceeded maximum allowed payload size (${limit} bytes).`,
           errorType: "RequestEntityTooLarge",
         });
-        this.events.onOutcome(requestId, {
+        this.events.onOutcome({
           payload: Buffer.from(
             JSON.stringify({
               errorMessage: `Response payload size exceeded maximum allowed payload size (${limit} bytes).`,
@@ -173,13 +174,29 @@ export class RuntimeApiServer {
       }
       reply(res, 202, { status: "OK" });
       this.events.onOutcome(
-        requestId,
         failed
           ? { payload: body, errorType: errorTypeOf(req, body) }
           : { payload: body },
       );
     });
   }
+}
+
+/** A decoded path segment; undefined when its percent-encoding is broken. */
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The answer to a response or error for an invocation this runtime does not have. */
+function invalidRequestId(res: ServerResponse): void {
+  reply(res, 400, {
+    errorMessage: "Invalid request ID",
+    errorType: "InvalidRequestID",
+  });
 }
 
 function reply(res: ServerResponse, status: number, body: object): void {
