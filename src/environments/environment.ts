@@ -18,6 +18,7 @@ import type {
   InvocationResult,
 } from "./invocation.js";
 import { captureLines } from "./log-capture.js";
+import { OutputBudget } from "./output-budget.js";
 import { launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
 
@@ -45,27 +46,6 @@ type RunResult = {
   status: "ok" | "error" | "timeout";
 };
 
-/** One invocation's log lines, bounded in size. */
-class InvocationLog {
-  readonly lines: string[] = [];
-  private bytes = 0;
-  private truncated = false;
-
-  constructor(private readonly maxBytes: number) {}
-
-  /** Keeps a line unless the budget is spent; returns whether it was kept. */
-  keep(line: string): boolean {
-    if (this.truncated) return false;
-    this.bytes += Buffer.byteLength(line) + 1;
-    if (this.bytes <= this.maxBytes) {
-      this.lines.push(line);
-      return true;
-    }
-    this.truncated = true;
-    return false;
-  }
-}
-
 /**
  * One execution environment: a sandboxed bootstrap process, its own Runtime
  * API, and its log stream. It runs init once and then one invocation at a time.
@@ -76,7 +56,9 @@ export class Environment {
   private readonly initDone: Promise<InitResult>;
   private readonly startedAt = performance.now();
   private initDurationMs?: number;
-  private invocationLog?: InvocationLog;
+  /** The log lines of the invocation in progress, for `LogType: Tail`. */
+  private invocationLines?: string[];
+  private outputBudget: OutputBudget;
   private pendingOutcome?: (outcome: InvocationOutcome) => void;
   private process!: SandboxedProcess;
   private exit?: SandboxExit;
@@ -92,6 +74,7 @@ export class Environment {
     resolveInit: { promise: Promise<InitResult> },
   ) {
     this.logStreamName = logStreamName("$LATEST");
+    this.outputBudget = new OutputBudget(deps.maxLogBytesPerInvocation);
     this.initDone = resolveInit.promise;
   }
 
@@ -108,8 +91,7 @@ export class Environment {
     let environment: Environment | undefined;
     const api = await RuntimeApiServer.listen({
       onNext: () => environment?.onNext(settleInit),
-      onOutcome: (_requestId, outcome) =>
-        environment?.pendingOutcome?.(outcome),
+      onOutcome: (outcome) => environment?.pendingOutcome?.(outcome),
       onInitError: (outcome) => settleInit({ ok: false, outcome }),
     });
     environment = new Environment(fn, deps, api, init);
@@ -123,6 +105,7 @@ export class Environment {
     // AWS, init gets 10 s of its own; an init that takes longer is run again
     // within the invocation's timeout there, so here its whole time is charged
     // to the invocation, and it may take no longer than the timeout.
+    this.currentRequestId = request.requestId;
     const coldStart = this.initDurationMs === undefined;
     const timeoutMs = this.fn.timeout * 1000;
     const init = await this.awaitInit(
@@ -133,8 +116,9 @@ export class Environment {
         ? (this.initDurationMs ?? 0)
         : 0;
     this.state = "busy";
-    const log = new InvocationLog(this.deps.maxLogBytesPerInvocation);
-    this.invocationLog = log;
+    const lines: string[] = [];
+    this.invocationLines = lines;
+    this.outputBudget = new OutputBudget(this.deps.maxLogBytesPerInvocation);
     const started = performance.now();
     this.writeLine(`START RequestId: ${request.requestId} Version: $LATEST`);
     // 2. Hand the event to the runtime, and wait for its answer, its exit or the deadline.
@@ -164,14 +148,14 @@ export class Environment {
         errorType: status === "error" ? outcome.errorType : undefined,
       }),
     );
-    this.invocationLog = undefined;
+    this.invocationLines = undefined;
     this.api.release();
     // 4. An environment that timed out, crashed or failed init is not reused.
     if (status === "ok") this.state = "idle";
     else this.end();
     return {
       ...outcome,
-      logLines: log.lines,
+      logLines: lines,
       durationMs,
       initDurationMs: coldStart ? this.initDurationMs : undefined,
     };
@@ -241,8 +225,9 @@ export class Environment {
     captureLines(this.process.stderr, (line) => this.writeFunctionLine(line));
     void this.process.exited.then((exit) => {
       this.exit = exit;
-      settleInit({ ok: false, outcome: exitOutcome("", exit) });
-      this.pendingOutcome?.(exitOutcome(this.currentRequestId ?? "", exit));
+      const outcome = exitOutcome(this.currentRequestId ?? "", exit);
+      settleInit({ ok: false, outcome });
+      this.pendingOutcome?.(outcome);
       for (const waiter of this.nextWaiters.splice(0)) waiter(false);
       if (this.state !== "busy") this.end();
     });
@@ -273,7 +258,6 @@ export class Environment {
     request: InvocationRequest,
     budgetMs: number,
   ): Promise<RunResult> {
-    this.currentRequestId = request.requestId;
     let timer: NodeJS.Timeout | undefined;
     const answered = new Promise<InvocationOutcome>((resolve) => {
       this.pendingOutcome = resolve;
@@ -318,17 +302,18 @@ export class Environment {
   }
 
   private writeFunctionLine(line: string): void {
-    // Limitation: output written between invocations is not bounded until environments freeze.
-    if (this.invocationLog && !this.invocationLog.keep(line)) return;
-    this.deps.logWriter.write(
-      logGroupName(this.fn.name),
-      this.logStreamName,
-      line,
-    );
+    const verdict = this.outputBudget.take(line);
+    if (verdict === "keep") this.writeLine(line);
+    if (verdict === "drop-first") {
+      this.writeLine(
+        `Lambkin: log output passed ${this.outputBudget.maxBytes} bytes; ` +
+          "the rest is dropped until the next invocation starts.",
+      );
+    }
   }
 
   private writeLine(line: string): void {
-    this.invocationLog?.lines.push(line);
+    this.invocationLines?.push(line);
     this.deps.logWriter.write(
       logGroupName(this.fn.name),
       this.logStreamName,

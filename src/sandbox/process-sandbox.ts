@@ -24,11 +24,15 @@ export class ProcessSandbox implements Sandbox {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    // Without a listener, a failed spawn's 'error' event would end Lambkin.
+    child.once("error", () => undefined);
     const pid = child.pid;
     if (pid === undefined) throw new Error(`could not start ${spec.command}`);
     let peakKb = 0;
+    // 'exit', not 'close': a grandchild that inherited the pipes may keep them
+    // open long after the bootstrap itself is gone.
     const exited = new Promise<SandboxExit>((resolve) => {
-      child.once("close", (code, signal) => resolve({ code, signal }));
+      child.once("exit", (code, signal) => resolve({ code, signal }));
     });
     return {
       pid,
@@ -36,11 +40,15 @@ export class ProcessSandbox implements Sandbox {
       stderr: child.stderr,
       exited,
       kill: () => {
+        // Limitation: a child that left the process group (setsid, detached)
+        // survives; a PID namespace ends those with the isolated sandbox.
         try {
           process.kill(-pid, "SIGKILL");
         } catch {
           // Already gone.
         }
+        child.stdout.destroy();
+        child.stderr.destroy();
       },
       peakMemoryMb: () => {
         peakKb = Math.max(peakKb, readPeakRssKb(pid));
