@@ -3,6 +3,9 @@ import type { Invoker } from "../invoke/index.js";
 import { ApiError } from "../model/index.js";
 import type { EventQueue, QueuedEvent } from "../store/index.js";
 
+/** Attempts an event gets, as with AWS's default MaximumRetryAttempts of 2. */
+const MAX_ATTEMPTS = 3;
+
 /** How the worker paces itself; tests shorten these. */
 export interface WorkerTiming {
   /** How long to wait before retrying an event that was throttled. */
@@ -74,6 +77,14 @@ export class EventQueueWorker {
       functionName: event.functionName,
       requestId: event.requestId,
     };
+    // An event whose earlier attempts never finished (the server stopped or
+    // died while it ran) gets as many attempts as AWS gives: 1 and 2 retries.
+    if (event.attempts > MAX_ATTEMPTS) {
+      const attempts = event.attempts - 1;
+      this.log.warn({ ...fields, attempts }, "event invocation abandoned");
+      this.queue.complete(event.requestId);
+      return;
+    }
     for (;;) {
       try {
         const output = await this.invoker.invoke({

@@ -20,6 +20,8 @@ export interface LambkinProcess {
   stderr(): string;
   /** Stops the server with SIGTERM and waits for it to exit. */
   stop(): Promise<void>;
+  /** Settles with the exit code or signal once the server process has ended. */
+  exited: Promise<number | string>;
 }
 
 const started: LambkinProcess[] = [];
@@ -71,15 +73,18 @@ export async function startLambkin(
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
     maxAttempts: 1,
   });
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "")),
+  );
   const server: LambkinProcess = {
     url,
     dataDir,
     client,
     stderr: () => stderr,
+    exited,
     stop: async () => {
       client.destroy();
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
     },
