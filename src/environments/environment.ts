@@ -127,13 +127,11 @@ export class Environment {
       : "timedOut" in init
         ? this.timedOut(request)
         : { outcome: init.outcome, status: "error" };
-    // Node's timers may fire a fraction of a millisecond before performance.now()
-    // shows the deadline passed; a timed-out invocation lasted its whole timeout.
-    const measuredMs = performance.now() - started;
+    // A timed-out invocation lasted, and is billed for, exactly its timeout.
     const durationMs =
       status === "timeout"
-        ? Math.max(measuredMs, this.fn.timeout * 1000)
-        : measuredMs;
+        ? this.fn.timeout * 1000
+        : performance.now() - started;
     // 3. Let output already written by the function reach the log before END.
     await drainOutput();
     this.writeLine(`END RequestId: ${request.requestId}`);
@@ -271,7 +269,11 @@ export class Environment {
       this.awaitingNext = true;
       this.api.assign(request, Date.now() + budgetMs);
     }
+    // The peak is read while the process lives: an exit takes it along.
+    this.process.peakMemoryMb();
+    const sampler = setInterval(() => this.process.peakMemoryMb(), 100);
     const first = await Promise.race([answered, timedOut]);
+    clearInterval(sampler);
     clearTimeout(timer);
     this.pendingOutcome = undefined;
     this.currentRequestId = undefined;
