@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import {
   checkFunctionName,
   checkFunctionSettings,
+  checkLayers,
+  checkTags,
   functionArn,
   invalidParameterValue,
   LIMITS,
@@ -77,7 +79,7 @@ class FunctionOperations {
     requireMember(body.FunctionName, "functionName");
     requireMember(body.Role, "role");
     requireMember(body.Code, "code");
-    const { name } = checkFunctionName(String(body.FunctionName), 140);
+    const { name } = checkFunctionName(body.FunctionName, 140);
     if (body.PackageType !== undefined && body.PackageType !== "Zip") {
       // Limitation: container images need an image store and runner Lambkin does not have.
       throw invalidParameterValue(
@@ -109,7 +111,7 @@ class FunctionOperations {
         settings.ephemeralStorage ?? LIMITS.ephemeralStorageMinMb,
       architectures: settings.architectures ?? ["x86_64"],
       environment: settings.environment,
-      tags: body.Tags ? (body.Tags as Record<string, string>) : undefined,
+      tags: body.Tags === undefined ? undefined : checkTags(body.Tags),
       code,
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(new Date()),
@@ -295,8 +297,7 @@ function checkRevision(fn: FunctionRecord, revisionId: unknown): void {
 
 /** Members whose features Lambkin does not have yet: refused, never silently ignored. */
 function rejectUnsupportedMembers(body: Record<string, unknown>): void {
-  const layers = body.Layers as unknown[] | undefined;
-  if (layers && layers.length > 0) {
+  if (body.Layers !== undefined && checkLayers(body.Layers).length > 0) {
     // Limitation: layers come with their own issue.
     throw invalidParameterValue(
       "Layers are not supported by this Lambkin server yet.",

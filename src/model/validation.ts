@@ -39,9 +39,10 @@ export function requireMember(value: unknown, member: string): void {
  * `maxLength` is 140 for operations on the unqualified function, 256 otherwise.
  */
 export function checkFunctionName(
-  raw: string,
+  value: unknown,
   maxLength: 140 | 256,
 ): { name: string; qualifier?: string } {
+  const raw = checkString(value, "functionName");
   if (raw.length > maxLength) {
     throw constraintViolation(
       raw,
@@ -96,10 +97,10 @@ export function checkFunctionSettings(
     );
   }
   if (body.EphemeralStorage !== undefined) {
-    const storage = body.EphemeralStorage as { Size?: unknown } | null;
-    requireMember(storage?.Size, "ephemeralStorage.size");
+    const storage = checkObject(body.EphemeralStorage, "ephemeralStorage");
+    requireMember(storage.Size, "ephemeralStorage.size");
     settings.ephemeralStorage = checkRange(
-      storage!.Size,
+      storage.Size,
       "ephemeralStorage.size",
       LIMITS.ephemeralStorageMinMb,
       LIMITS.ephemeralStorageMaxMb,
@@ -114,13 +115,67 @@ export function checkFunctionSettings(
   return settings;
 }
 
+/** Checks that Tags is a map of string to string. */
+export function checkTags(value: unknown): Record<string, string> {
+  return checkStringMap(value, "tags");
+}
+
+/** Checks that Layers is a list. */
+export function checkLayers(value: unknown): unknown[] {
+  return checkList(value, "layers");
+}
+
+// AWS refuses a member of the wrong JSON type before it validates constraints,
+// in words we have no record of: the "Member must be ..." texts are our own.
+function typeMismatch(value: unknown, member: string, expected: string) {
+  return constraintViolation(
+    shown(value),
+    member,
+    `Member must be ${expected}`,
+  );
+}
+
+/** A value as validation messages quote it; lists as AWS writes them, `[a, b]`. */
+function shown(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return `[${value.map(shown).join(", ")}]`;
+  return JSON.stringify(value);
+}
+
 function checkString(value: unknown, member: string): string {
-  if (typeof value !== "string") {
+  if (typeof value !== "string") throw typeMismatch(value, member, "a string");
+  return value;
+}
+
+function checkList(value: unknown, member: string): unknown[] {
+  if (!Array.isArray(value)) throw typeMismatch(value, member, "a list");
+  return value;
+}
+
+function checkObject(
+  value: unknown,
+  member: string,
+  expected = "an object",
+): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw typeMismatch(value, member, expected);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Checks a map of string to string; its values go unquoted, as they may be secrets. */
+function checkStringMap(
+  value: unknown,
+  member: string,
+): Record<string, string> {
+  const map = checkObject(value, member, "a map of string to string");
+  if (Object.values(map).some((entry) => typeof entry !== "string")) {
     throw validation(
-      `1 validation error detected: Value at '${member}' must be a string`,
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: ` +
+        "Map value must satisfy constraint: [Member must be a string]",
     );
   }
-  return value;
+  return map as Record<string, string>;
 }
 
 function checkRange(
@@ -130,9 +185,7 @@ function checkRange(
   max: number,
 ): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw validation(
-      `1 validation error detected: Value '${String(value)}' at '${member}' must be an integer`,
-    );
+    throw typeMismatch(value, member, "an integer");
   }
   if (value < min) {
     throw constraintViolation(
@@ -208,59 +261,46 @@ function checkHandler(value: unknown): string {
 }
 
 function checkArchitectures(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0) {
+  const list = checkList(value, "architectures");
+  if (list.length === 0) {
     throw constraintViolation(
-      `[${String(value)}]`,
+      "[]",
       "architectures",
       "Member must have length greater than or equal to 1",
     );
   }
-  const shown = `[${value.join(", ")}]`;
-  if (value.length > 1) {
+  if (list.length > 1) {
     throw constraintViolation(
-      shown,
+      shown(list),
       "architectures",
       "Member must have length less than or equal to 1",
     );
   }
-  if (value[0] !== "x86_64" && value[0] !== "arm64") {
+  if (list[0] !== "x86_64" && list[0] !== "arm64") {
     throw constraintViolation(
-      shown,
+      shown(list),
       "architectures",
       "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], " +
         "Member must not be null]",
     );
   }
-  return [value[0]];
+  return [list[0]];
 }
 
 function checkEnvironment(value: unknown): Record<string, string> {
-  const variables = (value as { Variables?: unknown } | null)?.Variables ?? {};
-  if (
-    typeof variables !== "object" ||
-    variables === null ||
-    Array.isArray(variables)
-  ) {
+  const variables = checkStringMap(
+    checkObject(value, "environment").Variables ?? {},
+    "environment.variables",
+  );
+  const keys = Object.keys(variables);
+  if (keys.some((key) => !new RegExp(`^${ENV_KEY_PATTERN}$`).test(key))) {
     throw validation(
-      "1 validation error detected: Value at 'environment.variables' must be a map of strings",
+      "1 validation error detected: Value at 'environment.variables' failed to satisfy " +
+        "constraint: Map keys must satisfy constraint: [Member must satisfy regular " +
+        `expression pattern: ${ENV_KEY_PATTERN}]`,
     );
   }
-  const entries = Object.entries(variables);
-  for (const [key, entry] of entries) {
-    if (
-      !new RegExp(`^${ENV_KEY_PATTERN}$`).test(key) ||
-      typeof entry !== "string"
-    ) {
-      throw validation(
-        "1 validation error detected: Value at 'environment.variables' failed to satisfy " +
-          "constraint: Map keys must satisfy constraint: [Member must satisfy regular " +
-          `expression pattern: ${ENV_KEY_PATTERN}]`,
-      );
-    }
-  }
-  const reserved = entries
-    .map(([key]) => key)
-    .filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
+  const reserved = keys.filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
   if (reserved.length > 0) {
     throw invalidParameterValue(
       "Lambda was unable to configure your environment variables because the environment " +
@@ -276,5 +316,5 @@ function checkEnvironment(value: unknown): Record<string, string> {
         measured,
     );
   }
-  return variables as Record<string, string>;
+  return variables;
 }

@@ -19,6 +19,7 @@ import {
   createExample,
   createFunction,
   EXAMPLES_DIR,
+  ROLE,
   zipDirectory,
   zipFiles,
 } from "../support/functions.js";
@@ -50,6 +51,29 @@ async function expectError(
   assert.equal(err.$metadata.httpStatusCode, status);
   if (typeof message === "string") assert.equal(err.message, message);
   else assert.match(err.message, message);
+}
+
+/** An AWS error as the wire carries it: status, `x-amzn-ErrorType` and message. */
+interface WireError {
+  status: number;
+  type: string | null;
+  message: string;
+}
+
+/** Sends a JSON body as-is, with member types the SDK would never send. */
+async function sendJson(
+  url: string,
+  method: string,
+  body: unknown,
+): Promise<WireError> {
+  const response = await fetch(url, { method, body: JSON.stringify(body) });
+  const text = await response.text();
+  const parsed = (text ? JSON.parse(text) : {}) as Record<string, string>;
+  return {
+    status: response.status,
+    type: response.headers.get("x-amzn-errortype"),
+    message: parsed.message ?? parsed.Message ?? "",
+  };
 }
 
 describe("function operations", () => {
@@ -215,6 +239,99 @@ describe("function operations", () => {
       );
     });
 
+    it("refuses members of the wrong JSON type", async () => {
+      const valid = {
+        FunctionName: "typed",
+        Runtime: "nodejs20.x",
+        Role: ROLE,
+        Handler: "index.handler",
+        Code: { ZipFile: Buffer.from(ECHO).toString("base64") },
+      };
+      const constraint = (value: string, member: string, rule: string) =>
+        `1 validation error detected: Value '${value}' at '${member}' ` +
+        `failed to satisfy constraint: ${rule}`;
+      const envValues =
+        "1 validation error detected: Value at 'environment.variables' failed to " +
+        "satisfy constraint: Map value must satisfy constraint: [Member must be a string]";
+      const cases: [Record<string, unknown>, string][] = [
+        [
+          { FunctionName: 12345 },
+          constraint("12345", "functionName", "Member must be a string"),
+        ],
+        [
+          { FunctionName: true },
+          constraint("true", "functionName", "Member must be a string"),
+        ],
+        [
+          { FunctionName: ["a"] },
+          constraint("[a]", "functionName", "Member must be a string"),
+        ],
+        [
+          { Environment: "oops" },
+          constraint("oops", "environment", "Member must be an object"),
+        ],
+        [
+          { Environment: 5 },
+          constraint("5", "environment", "Member must be an object"),
+        ],
+        [
+          { Environment: [] },
+          constraint("[]", "environment", "Member must be an object"),
+        ],
+        [
+          { Environment: { Variables: "x" } },
+          constraint(
+            "x",
+            "environment.variables",
+            "Member must be a map of string to string",
+          ),
+        ],
+        [{ Environment: { Variables: { PORT: 8080 } } }, envValues],
+        [
+          { Tags: "team" },
+          constraint(
+            "team",
+            "tags",
+            "Member must be a map of string to string",
+          ),
+        ],
+        [
+          { Tags: { team: 7 } },
+          "1 validation error detected: Value at 'tags' failed to satisfy " +
+            "constraint: Map value must satisfy constraint: [Member must be a string]",
+        ],
+        [{ Layers: 5 }, constraint("5", "layers", "Member must be a list")],
+        [
+          { Layers: "arn:aws:lambda:us-east-1:000000000000:layer:l:1" },
+          constraint(
+            "arn:aws:lambda:us-east-1:000000000000:layer:l:1",
+            "layers",
+            "Member must be a list",
+          ),
+        ],
+        [
+          { Architectures: "x86_64" },
+          constraint("x86_64", "architectures", "Member must be a list"),
+        ],
+        [
+          { EphemeralStorage: 512 },
+          constraint("512", "ephemeralStorage", "Member must be an object"),
+        ],
+      ];
+      for (const [members, message] of cases) {
+        const refused = await sendJson(
+          `${lambkin.url}/2015-03-31/functions`,
+          "POST",
+          { ...valid, ...members },
+        );
+        assert.deepEqual(
+          refused,
+          { status: 400, type: "ValidationException", message },
+          JSON.stringify(members),
+        );
+      }
+    });
+
     it("refuses a zip that is not a zip, or that escapes its folder", async () => {
       await expectError(
         () =>
@@ -368,6 +485,22 @@ describe("function operations", () => {
         412,
         /^The Revision Id provided does not match the latest Revision Id/,
       );
+    });
+
+    it("refuses an Environment that is not an object and keeps the variables", async () => {
+      await createFunction(lambkin.client, "env-kept", ECHO, {
+        Environment: { Variables: { MODE: "one" } },
+      });
+      const url = `${lambkin.url}/2015-03-31/functions/env-kept/configuration`;
+      for (const Environment of ["oops", 5, [], { Variables: "x" }]) {
+        const refused = await sendJson(url, "PUT", { Environment });
+        assert.equal(refused.status, 400, JSON.stringify(Environment));
+        assert.equal(refused.type, "ValidationException");
+      }
+      const fn = await lambkin.client.send(
+        new GetFunctionConfigurationCommand({ FunctionName: "env-kept" }),
+      );
+      assert.deepEqual(fn.Environment?.Variables, { MODE: "one" });
     });
 
     it("replaces the code and its digest", async () => {
