@@ -79,7 +79,11 @@ class FunctionOperations {
     requireMember(body.FunctionName, "functionName");
     requireMember(body.Role, "role");
     requireMember(body.Code, "code");
-    const { name } = checkFunctionName(body.FunctionName, 140);
+    const { name } = checkFunctionName(
+      body.FunctionName,
+      140,
+      this.context.where,
+    );
     if (body.PackageType !== undefined && body.PackageType !== "Zip") {
       // Limitation: container images need an image store and runner Lambkin does not have.
       throw invalidParameterValue(

@@ -19,6 +19,7 @@ export function targetOf(request: ApiRequest, maxLength: 140 | 256): Target {
   const { name, qualifier: derived } = checkFunctionName(
     request.params.FunctionName!,
     maxLength,
+    request.where,
   );
   const given = request.query.get("Qualifier") ?? undefined;
   if (derived !== undefined && given !== undefined && derived !== given) {

@@ -45,6 +45,10 @@ const UNMODELED = new Set([
 export const resourceNotFound = (message: string): ApiError =>
   new ApiError("ResourceNotFoundException", 404, message, "Message");
 
+/** 403: the caller may not reach the resource, such as a function of another account. */
+export const accessDenied = (message: string): ApiError =>
+  new ApiError("AccessDeniedException", 403, message, "Message");
+
 /** 409: the resource exists or is in a state that forbids the operation. */
 export const resourceConflict = (message: string): ApiError =>
   new ApiError("ResourceConflictException", 409, message);

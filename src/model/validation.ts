@@ -1,9 +1,16 @@
 import {
+  accessDenied,
   constraintViolation,
   invalidParameterValue,
+  resourceNotFound,
   validation,
 } from "./errors.js";
-import { FUNCTION_NAME_CONSTRAINT, parseFunctionReference } from "./arn.js";
+import {
+  FUNCTION_NAME_CONSTRAINT,
+  parseFunctionReference,
+  type FunctionReference,
+  type Region,
+} from "./arn.js";
 import { LIMITS } from "./limits.js";
 import { AWS_RUNTIMES, RUNNABLE_RUNTIMES, runtimeSupport } from "./runtimes.js";
 import { RESERVED_ENVIRONMENT_KEYS } from "./environment-variables.js";
@@ -36,11 +43,13 @@ export function requireMember(value: unknown, member: string): void {
 
 /**
  * Checks a FunctionName parameter and returns the plain name and qualifier.
- * `maxLength` is 140 for operations on the unqualified function, 256 otherwise.
+ * `maxLength` is 140 for operations on the unqualified function, 256 otherwise;
+ * an ARN must name the region and account `where` this server presents.
  */
 export function checkFunctionName(
   value: unknown,
   maxLength: 140 | 256,
+  where: Region,
 ): { name: string; qualifier?: string } {
   const raw = checkString(value, "functionName");
   if (raw.length > maxLength) {
@@ -59,7 +68,26 @@ export function checkFunctionName(
         "failed to satisfy constraint: Member must have length less than or equal to 64",
     );
   }
+  checkReachable(reference, where);
   return { name: reference.name, qualifier: reference.qualifier };
+}
+
+function checkReachable(reference: FunctionReference, where: Region): void {
+  if (reference.region !== undefined && reference.region !== where.region) {
+    throw resourceNotFound(
+      `Functions from '${reference.region}' are not reachable in this region ('${where.region}')`,
+    );
+  }
+  if (
+    reference.accountId !== undefined &&
+    reference.accountId !== where.accountId
+  ) {
+    // Our wording: AWS's answer to this has no recorded message.
+    throw accessDenied(
+      `Functions of account '${reference.accountId}' are not reachable from this account ` +
+        `('${where.accountId}')`,
+    );
+  }
 }
 
 /** Validates the settings members of a request body and returns them typed. */

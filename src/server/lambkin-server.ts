@@ -84,6 +84,7 @@ export async function startServer(
       baseUrl: () => baseUrl,
       concurrencyLimit: config.concurrencyLimit,
     }),
+    where,
     log,
   );
   await new Promise<void>((resolve, reject) => {

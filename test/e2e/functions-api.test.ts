@@ -7,6 +7,7 @@ import {
   GetAccountSettingsCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  InvokeCommand,
   ListFunctionsCommand,
   paginateListFunctions,
   UpdateFunctionCodeCommand,
@@ -421,6 +422,73 @@ describe("function operations", () => {
         400,
         "The derived qualifier from the function name does not match the specified qualifier.",
       );
+    });
+  });
+
+  describe("an ARN of another region or account", () => {
+    /** Every operation that takes a FunctionName, called with `name`. */
+    const operations = (FunctionName: string) => ({
+      CreateFunction: () => createFunction(lambkin.client, FunctionName, ECHO),
+      GetFunction: () =>
+        lambkin.client.send(new GetFunctionCommand({ FunctionName })),
+      GetFunctionConfiguration: () =>
+        lambkin.client.send(
+          new GetFunctionConfigurationCommand({ FunctionName }),
+        ),
+      UpdateFunctionConfiguration: () =>
+        lambkin.client.send(
+          new UpdateFunctionConfigurationCommand({ FunctionName, Timeout: 5 }),
+        ),
+      UpdateFunctionCode: () =>
+        lambkin.client.send(
+          new UpdateFunctionCodeCommand({ FunctionName, ZipFile: ECHO }),
+        ),
+      Invoke: () => lambkin.client.send(new InvokeCommand({ FunctionName })),
+      DeleteFunction: () =>
+        lambkin.client.send(new DeleteFunctionCommand({ FunctionName })),
+    });
+
+    it("is not found in this region", async () => {
+      await createFunction(lambkin.client, "regional", ECHO);
+      const arn = "arn:aws:lambda:eu-west-1:000000000000:function:regional";
+      for (const [operation, call] of Object.entries(operations(arn))) {
+        const err = await awsError(call);
+        assert.equal(err.name, "ResourceNotFoundException", operation);
+        assert.equal(err.$metadata.httpStatusCode, 404, operation);
+        assert.equal(
+          err.message,
+          "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')",
+          operation,
+        );
+      }
+      const fn = await lambkin.client.send(
+        new GetFunctionConfigurationCommand({ FunctionName: "regional" }),
+      );
+      assert.equal(fn.Timeout, 3);
+    });
+
+    it("is denied for another account, in a full or partial ARN", async () => {
+      await createFunction(lambkin.client, "owned", ECHO);
+      for (const arn of [
+        "arn:aws:lambda:us-east-1:111111111111:function:owned",
+        "111111111111:function:owned",
+      ]) {
+        for (const [operation, call] of Object.entries(operations(arn))) {
+          const err = await awsError(call);
+          assert.equal(err.name, "AccessDeniedException", operation);
+          assert.equal(err.$metadata.httpStatusCode, 403, operation);
+          assert.match(err.message, /111111111111/, operation);
+        }
+      }
+      const denied = await fetch(
+        `${lambkin.url}/2015-03-31/functions/111111111111%3Afunction%3Aowned`,
+      );
+      assert.equal(denied.status, 403);
+      assert.deepEqual(Object.keys(await denied.json()), ["Message"]);
+      const fn = await lambkin.client.send(
+        new GetFunctionConfigurationCommand({ FunctionName: "owned" }),
+      );
+      assert.equal(fn.Timeout, 3);
     });
   });
 
