@@ -4,10 +4,12 @@ import {
   checkFunctionSettings,
   checkLayers,
   checkTags,
+  constraintViolation,
   functionArn,
   invalidParameterValue,
   LIMITS,
   lambdaTimestamp,
+  parseFunctionReference,
   preconditionFailed,
   requireMember,
   resourceConflict,
@@ -312,10 +314,12 @@ function rejectUnsupportedMembers(body: Record<string, unknown>): void {
 function parseMaxItems(raw: string | null): number {
   if (raw === null) return LIMITS.listMaxItemsDefault;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > LIMITS.listMaxItemsMax) {
-    throw validation(
-      `1 validation error detected: Value '${raw}' at 'maxItems' failed to satisfy constraint: ` +
-        `Member must have value between 1 and ${LIMITS.listMaxItemsMax}`,
+  if (!/^\d+$/.test(raw) || value < 1 || value > LIMITS.listMaxItemsMax) {
+    // Our wording: AWS would refuse "1e3" while parsing, with no recorded text.
+    throw constraintViolation(
+      raw,
+      "maxItems",
+      `Member must be a decimal integer between 1 and ${LIMITS.listMaxItemsMax}`,
     );
   }
   return Math.min(value, LIMITS.listMaxItemsDefault);
@@ -323,5 +327,18 @@ function parseMaxItems(raw: string | null): number {
 
 const encodeMarker = (name: string): string =>
   Buffer.from(name).toString("base64url");
-const decodeMarker = (marker: string): string =>
-  Buffer.from(marker, "base64url").toString();
+
+/** The function name a NextMarker of ours encodes; anything else is refused. */
+function decodeMarker(marker: string): string {
+  const name = Buffer.from(marker, "base64url").toString();
+  if (
+    encodeMarker(name) !== marker ||
+    parseFunctionReference(name)?.name !== name
+  ) {
+    // Our wording: AWS's message for a marker it never issued is not on record.
+    throw invalidParameterValue(
+      `Marker '${marker}' is not one that ListFunctions returned.`,
+    );
+  }
+  return name;
+}

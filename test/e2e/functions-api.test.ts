@@ -514,6 +514,33 @@ describe("function operations", () => {
         assert.equal(seen.filter((n) => n === name).length, 1);
       assert.equal(new Set(seen).size, seen.length);
     });
+    it("takes MaxItems only as a decimal integer from 1 to 10000", async () => {
+      const list = (maxItems: string) =>
+        fetch(
+          `${lambkin.url}/2015-03-31/functions?MaxItems=${encodeURIComponent(maxItems)}`,
+        );
+      for (const maxItems of ["1e3", "0x2", "2.0", " 2", "0", "10001"]) {
+        const refused = await list(maxItems);
+        assert.equal(refused.status, 400, maxItems);
+        assert.equal(
+          refused.headers.get("x-amzn-errortype"),
+          "ValidationException",
+          maxItems,
+        );
+      }
+      assert.equal((await list("10000")).status, 200);
+    });
+
+    it("refuses a Marker it did not hand out", async () => {
+      for (const Marker of ["garbage", "%%%", "YQ=="]) {
+        await expectError(
+          () => lambkin.client.send(new ListFunctionsCommand({ Marker })),
+          "InvalidParameterValueException",
+          400,
+          /Marker/,
+        );
+      }
+    });
   });
 
   describe("UpdateFunctionConfiguration and UpdateFunctionCode", () => {
