@@ -31,10 +31,21 @@ export function createFrontDoor(
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     handle(router, req, res, requestId, where).catch((err: unknown) => {
-      log.error(
-        { err, reqId: requestId, method: req.method, url: req.url },
-        "request failed",
-      );
+      const fields = { reqId: requestId, method: req.method, url: req.url };
+      // A caller's mistake is routine: its type and message say all there is.
+      if (err instanceof ApiError && err.status < 500) {
+        log.debug(
+          {
+            ...fields,
+            errorType: err.type,
+            status: err.status,
+            errorMessage: err.message,
+          },
+          "request refused",
+        );
+      } else {
+        log.error({ ...fields, err }, "request failed");
+      }
       send(res, errorResponse(toApiError(err), requestId));
     });
   });

@@ -29,6 +29,7 @@ import {
   startLambkin,
   type LambkinProcess,
 } from "../support/lambkin-process.js";
+import { pollUntil } from "../support/logs.js";
 
 // Built before any server starts: compressing blocks the event loop for
 // seconds, long enough for an idle keep-alive connection to be closed.
@@ -693,6 +694,31 @@ describe("function operations", () => {
       assert.ok(unknown.headers.get("x-amzn-requestid"));
       const list = await lambkin.client.send(new ListFunctionsCommand({}));
       assert.equal(list.$metadata.httpStatusCode, 200);
+    });
+
+    it("logs a client error at debug level, without a stack", async () => {
+      const verbose = await startLambkin({ args: ["--log-level", "debug"] });
+      const missing = await fetch(`${verbose.url}/2015-03-31/functions/nobody`);
+      assert.equal(missing.status, 404);
+      const reqId = missing.headers.get("x-amzn-requestid");
+      const logged = await pollUntil(
+        async () =>
+          verbose
+            .stderr()
+            .split("\n")
+            .filter((line) => line.includes(`"reqId":"${reqId}"`))
+            .map((line) => JSON.parse(line) as Record<string, unknown>),
+        (lines) => lines.length > 0,
+        { timeoutMs: 5000, what: `the log line of request ${reqId}` },
+      );
+      assert.equal(logged.length, 1);
+      assert.equal(logged[0]!.level, 20);
+      assert.equal(logged[0]!.errorType, "ResourceNotFoundException");
+      assert.equal(logged[0]!.status, 404);
+      assert.match(String(logged[0]!.errorMessage), /^Function not found: /);
+      assert.equal(logged[0]!.method, "GET");
+      assert.equal(logged[0]!.url, "/2015-03-31/functions/nobody");
+      assert.equal(logged[0]!.err, undefined);
     });
   });
 });
