@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,38 +18,10 @@ import {
   type LambkinProcess,
 } from "../support/lambkin-process.js";
 import { pollUntil } from "../support/logs.js";
+import { run, type CommandResult } from "../support/commands.js";
 
 /** Debian's AWS CLI v2; an older `aws` earlier on PATH (a pyenv shim) must not be picked. */
 const AWS_CLI = "/usr/bin/aws";
-
-interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to its end and returns its exit code and output; never throws on failure. */
-function run(
-  file: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      { ...options, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== "number") {
-          // Not an exit code: the command could not start, or was killed.
-          resolve({ code: -1, stdout, stderr: `${stderr}\n${err.message}` });
-        } else {
-          resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-        }
-      },
-    );
-  });
-}
 
 /**
  * The environment the CLI runs in: dummy credentials and region, no pager, and

@@ -16,6 +16,8 @@ export interface LambkinProcess {
   url: string;
   dataDir: string;
   client: LambdaClient;
+  /** Everything the server wrote to stdout (its banner). */
+  stdout(): string;
   /** Everything the server wrote to stderr (its structured log). */
   stderr(): string;
   /** Stops the server with SIGTERM and waits for it to exit. */
@@ -62,11 +64,19 @@ export async function startLambkin(
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
+  let stdout = "";
   let stderr = "";
+  child
+    .stdout!.setEncoding("utf8")
+    .on("data", (chunk: string) => (stdout += chunk));
   child
     .stderr!.setEncoding("utf8")
     .on("data", (chunk: string) => (stderr += chunk));
-  const url = await readyUrl(child, () => stderr);
+  const url = await readyUrl(
+    child,
+    () => stdout,
+    () => stderr,
+  );
   const client = new LambdaClient({
     endpoint: url,
     region: "us-east-1",
@@ -80,6 +90,7 @@ export async function startLambkin(
     url,
     dataDir,
     client,
+    stdout: () => stdout,
     stderr: () => stderr,
     exited,
     stop: async () => {
@@ -93,19 +104,20 @@ export async function startLambkin(
   return server;
 }
 
-function readyUrl(child: ChildProcess, stderr: () => string): Promise<string> {
+function readyUrl(
+  child: ChildProcess,
+  stdout: () => string,
+  stderr: () => string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    let stdout = "";
-    const onData = (chunk: string) => {
-      stdout += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+    const onData = () => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout());
       if (match) {
         child.stdout!.off("data", onData);
-        child.stdout!.resume();
         resolve(match[1]!);
       }
     };
-    child.stdout!.setEncoding("utf8").on("data", onData);
+    child.stdout!.on("data", onData);
     child.once("exit", (code) =>
       reject(
         new Error(
