@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { CliError, unreachable } from "./cli-error.js";
 
 interface LogPage {
   events: {
@@ -18,13 +19,24 @@ export async function logsCommand(
   options: { follow?: boolean; endpoint: string },
 ): Promise<void> {
   let after = 0;
+  let printedAny = false;
   for (;;) {
     const page = await fetchPage(options.endpoint, functionName, after);
     for (const event of page.events) process.stdout.write(`${event.message}\n`);
     after = page.nextAfter;
-    if (page.events.length > 0) continue;
-    if (!options.follow) return;
-    await sleep(FOLLOW_INTERVAL_MS);
+    if (page.events.length > 0) {
+      printedAny = true;
+      continue;
+    }
+    if (options.follow) {
+      await sleep(FOLLOW_INTERVAL_MS);
+      continue;
+    }
+    // Silence would look like a wrong name or endpoint; say what happened.
+    if (!printedAny) {
+      process.stderr.write(`lambkin: no log events for ${functionName} yet\n`);
+    }
+    return;
   }
 }
 
@@ -38,14 +50,12 @@ async function fetchPage(
   try {
     response = await fetch(url);
   } catch (err) {
-    throw new Error(
-      `cannot reach Lambkin at ${endpoint} (${(err as Error).message}); ` +
-        "start it with `lambkin serve` or pass --endpoint",
-    );
+    throw unreachable(endpoint, err);
   }
-  if (!response.ok)
-    throw new Error(
+  if (!response.ok) {
+    throw new CliError(
       `Lambkin answered ${response.status}: ${await response.text()}`,
     );
+  }
   return (await response.json()) as LogPage;
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { LambdaServiceException } from "@aws-sdk/client-lambda";
 import { Command, InvalidArgumentError } from "commander";
 import { DEFAULT_PORT } from "../server/index.js";
+import { CliError } from "./cli-error.js";
 import { invokeCommand } from "./invoke-command.js";
 import { logsCommand } from "./logs-command.js";
 import { serveCommand } from "./serve-command.js";
@@ -13,6 +15,17 @@ function integer(value: string): number {
     throw new InvalidArgumentError("expected a whole number");
   }
   return parsed;
+}
+
+/** An --endpoint without trailing slashes, as paths are appended to it. */
+const endpoint = (value: string): string => value.replace(/\/+$/, "");
+
+/** One line for a failure the user can act on; a stack only for Lambkin's own faults. */
+function describeFailure(err: unknown): string {
+  if (err instanceof LambdaServiceException)
+    return `${err.name}: ${err.message}`;
+  if (err instanceof CliError) return err.message;
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
 const program = new Command("lambkin")
@@ -61,14 +74,19 @@ program
   .command("invoke <function>")
   .description("invoke a function and print its result")
   .option("--payload <json>", "the event, as JSON", "{}")
-  .option("--endpoint <url>", "the Lambkin server", DEFAULT_ENDPOINT)
+  .option("--endpoint <url>", "the Lambkin server", endpoint, DEFAULT_ENDPOINT)
   .action(invokeCommand);
 
 program
   .command("logs <function>")
   .description("print a function's log (/aws/lambda/<function>)")
   .option("-f, --follow", "keep printing new lines as they arrive")
-  .option("--endpoint <url>", "the Lambkin server", DEFAULT_ENDPOINT)
+  .option("--endpoint <url>", "the Lambkin server", endpoint, DEFAULT_ENDPOINT)
   .action(logsCommand);
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (err) {
+  process.stderr.write(`lambkin: ${describeFailure(err)}\n`);
+  process.exitCode = 1;
+}
