@@ -1,6 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { LambdaServiceException } from "@aws-sdk/client-lambda";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_PORT } from "../server/index.js";
 import { CliError } from "./cli-error.js";
 import { invokeCommand } from "./invoke-command.js";
@@ -8,6 +9,12 @@ import { logsCommand } from "./logs-command.js";
 import { serveCommand } from "./serve-command.js";
 
 const DEFAULT_ENDPOINT = `http://127.0.0.1:${DEFAULT_PORT}`;
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error"];
+
+// Compiled to dist/src/cli/, three folders below package.json.
+const { version } = JSON.parse(
+  readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+) as { version: string };
 
 function integer(value: string): number {
   const parsed = Number(value);
@@ -15,6 +22,13 @@ function integer(value: string): number {
     throw new InvalidArgumentError("expected a whole number");
   }
   return parsed;
+}
+
+function accountId(value: string): string {
+  if (!/^\d{12}$/.test(value)) {
+    throw new InvalidArgumentError("expected exactly 12 digits");
+  }
+  return value;
 }
 
 /** An --endpoint without trailing slashes, as paths are appended to it. */
@@ -30,6 +44,7 @@ function describeFailure(err: unknown): string {
 
 const program = new Command("lambkin")
   .description("Run AWS Lambda functions unchanged on your own Linux machines")
+  .version(version)
   .showHelpAfterError();
 
 program
@@ -53,6 +68,7 @@ program
   .option(
     "--account-id <id>",
     "the 12-digit account id in ARNs",
+    accountId,
     "000000000000",
   )
   .option(
@@ -67,7 +83,11 @@ program
     integer,
     1000,
   )
-  .option("--log-level <level>", "trace, debug, info, warn or error", "info")
+  .addOption(
+    new Option("--log-level <level>", "how much Lambkin logs on stderr")
+      .choices(LOG_LEVELS)
+      .default("info"),
+  )
   .action(serveCommand);
 
 program

@@ -42,8 +42,9 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     [
       `Lambkin is listening on ${server.url} (data in ${config.dataDir})`,
       `Isolation: ${server.isolation}`,
+      // Lambkin checks no signatures, but the AWS CLI will not sign without credentials.
       "Try it:",
-      `  aws lambda list-functions --endpoint-url ${server.url} --region ${config.region}`,
+      `  AWS_ACCESS_KEY_ID=lambkin AWS_SECRET_ACCESS_KEY=lambkin aws lambda list-functions --endpoint-url ${server.url} --region ${config.region}`,
       "",
     ].join("\n"),
   );

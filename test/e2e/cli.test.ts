@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { before, describe, it } from "node:test";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
 import { run, type CommandResult } from "../support/commands.js";
 import { createFunction, invoke, zipFiles } from "../support/functions.js";
 import {
@@ -114,5 +118,64 @@ describe("the lambkin command", () => {
         new RegExp(`^lambkin: cannot reach Lambkin at ${endpoint} `, "m"),
       );
     }
+  });
+
+  describe("serve", () => {
+    let dataDir: string;
+    before(async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), "lambkin-cli-"));
+    });
+    after(() => rm(dataDir, { recursive: true, force: true }));
+    /** `lambkin serve` on a free port and a data dir of the test's own. */
+    const serve = (...args: string[]) =>
+      lambkin("serve", "--port", "0", "--data-dir", dataDir, ...args);
+
+    it("refuses a --log-level it does not know, naming the choices", async () => {
+      const result = await serve("--log-level", "loud");
+      assert.equal(result.code, 1);
+      assert.match(
+        result.stderr,
+        /argument 'loud' is invalid\. Allowed choices are trace, debug, info, warn, error/,
+      );
+      assert.doesNotMatch(result.stderr, /^\s+at /m);
+    });
+
+    it("refuses an --account-id that is not 12 digits", async () => {
+      const result = await serve("--account-id", "12");
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /argument '12' is invalid\. .*12 digits/);
+    });
+
+    it("prints a Try it example that works in a fresh shell", async () => {
+      const banner = server.stdout();
+      const example = /^\s+(.*aws lambda list-functions.*)$/m.exec(banner);
+      assert.ok(example, `no example in:\n${banner}`);
+      const home = await mkdtemp(path.join(tmpdir(), "lambkin-shell-"));
+      after(() => rm(home, { recursive: true, force: true }));
+      // No credentials anywhere: no AWS_* variables, no ~/.aws, no instance metadata.
+      const result = await run("/bin/sh", ["-c", example[1]!], {
+        env: {
+          PATH: "/usr/bin:/bin",
+          HOME: home,
+          AWS_CONFIG_FILE: path.join(home, "config"),
+          AWS_SHARED_CREDENTIALS_FILE: path.join(home, "credentials"),
+          AWS_EC2_METADATA_DISABLED: "true",
+        },
+      });
+      assert.equal(result.code, 0, result.stderr);
+      const listed = JSON.parse(result.stdout) as {
+        Functions: { FunctionName: string }[];
+      };
+      assert.ok(listed.Functions.some((fn) => fn.FunctionName === "echo"));
+    });
+  });
+
+  it("prints its version with --version", async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    const result = await lambkin("--version");
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, `${version}\n`);
   });
 });
