@@ -146,12 +146,12 @@ describe("the lambkin command", () => {
       assert.match(result.stderr, /argument '12' is invalid\. .*12 digits/);
     });
 
-    it("prints a Try it example that works in a fresh shell", async () => {
+    it("prints a Try it example that works in a fresh shell", async (t) => {
       const banner = server.stdout();
       const example = /^\s+(.*aws lambda list-functions.*)$/m.exec(banner);
       assert.ok(example, `no example in:\n${banner}`);
       const home = await mkdtemp(path.join(tmpdir(), "lambkin-shell-"));
-      after(() => rm(home, { recursive: true, force: true }));
+      t.after(() => rm(home, { recursive: true, force: true }));
       // No credentials anywhere: no AWS_* variables, no ~/.aws, no instance metadata.
       const result = await run("/bin/sh", ["-c", example[1]!], {
         env: {
