@@ -165,7 +165,7 @@ class FunctionOperations {
   }
 
   get(request: ApiRequest): ApiResponse {
-    const target = targetOf(request, 256);
+    const target = targetOf(request, 256, this.context.where);
     const fn = this.find(target);
     const location = `${this.context.baseUrl()}/_lambkin/code/${fn.code.sha256Hex}.zip`;
     return {
@@ -181,7 +181,7 @@ class FunctionOperations {
   }
 
   getConfiguration(request: ApiRequest): ApiResponse {
-    const target = targetOf(request, 256);
+    const target = targetOf(request, 256, this.context.where);
     return {
       status: 200,
       body: this.qualifiedConfiguration(this.find(target), target),
@@ -189,7 +189,7 @@ class FunctionOperations {
   }
 
   async updateCode(request: ApiRequest): Promise<ApiResponse> {
-    const target = targetOf(request, 140);
+    const target = targetOf(request, 140, this.context.where);
     const body = jsonBody(request);
     const current = this.find(target);
     checkRevision(current, body.RevisionId);
@@ -207,7 +207,7 @@ class FunctionOperations {
   }
 
   updateConfiguration(request: ApiRequest): ApiResponse {
-    const target = targetOf(request, 140);
+    const target = targetOf(request, 140, this.context.where);
     const body = jsonBody(request);
     const current = this.find(target);
     checkRevision(current, body.RevisionId);
@@ -221,7 +221,7 @@ class FunctionOperations {
   }
 
   delete(request: ApiRequest): ApiResponse {
-    const target = targetOf(request, 256);
+    const target = targetOf(request, 256, this.context.where);
     if (target.qualifier === "$LATEST") {
       throw invalidParameterValue(
         "$LATEST version cannot be deleted without deleting the function.",

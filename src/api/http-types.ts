@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Region } from "../model/index.js";
 
 /** A request as route handlers see it, with its body already read. */
 export interface ApiRequest {
@@ -11,8 +10,6 @@ export interface ApiRequest {
   body: Buffer;
   /** The request id Lambkin answers with in `x-amzn-RequestId`. */
   requestId: string;
-  /** The region and account the server presents; ARNs of others are refused. */
-  where: Region;
 }
 
 /** What a route handler answers. A non-Buffer body is sent as JSON. */

@@ -45,7 +45,7 @@ async function invoke(
   request: ApiRequest,
   invocationType: InvocationType,
 ): Promise<ApiResponse> {
-  const target = targetOf(request, 256);
+  const target = targetOf(request, 256, context.where);
   const logType = request.headers["x-amz-log-type"] ?? "None";
   if (logType !== "None" && logType !== "Tail") {
     throw constraintViolation(

@@ -2,6 +2,7 @@ import {
   checkFunctionName,
   invalidParameterValue,
   invalidRequestContent,
+  type Region,
 } from "../model/index.js";
 import type { ApiRequest } from "./http-types.js";
 
@@ -15,11 +16,15 @@ export interface Target {
  * Reads the FunctionName path parameter and the Qualifier query parameter,
  * which must agree when both carry a qualifier.
  */
-export function targetOf(request: ApiRequest, maxLength: 140 | 256): Target {
+export function targetOf(
+  request: ApiRequest,
+  maxLength: 140 | 256,
+  where: Region,
+): Target {
   const { name, qualifier: derived } = checkFunctionName(
     request.params.FunctionName!,
     maxLength,
-    request.where,
+    where,
   );
   const given = request.query.get("Qualifier") ?? undefined;
   if (derived !== undefined && given !== undefined && derived !== given) {

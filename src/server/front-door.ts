@@ -6,31 +6,22 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Logger } from "pino";
-import {
-  ApiError,
-  requestEntityTooLarge,
-  type Region,
-} from "../model/index.js";
+import { ApiError, requestEntityTooLarge } from "../model/index.js";
 import type { ApiResponse, Route } from "../api/index.js";
 import { readBody } from "./read-body.js";
 import { Router } from "./router.js";
 import { errorResponse, toApiError } from "./wire-errors.js";
 
 /**
- * The one HTTP listener for the region and account `where`: matches routes,
- * reads bodies within each route's limit, and turns every error into the AWS
- * wire format in one place.
+ * The one HTTP listener: matches routes, reads bodies within each route's
+ * limit, and turns every error into the AWS wire format in one place.
  */
-export function createFrontDoor(
-  routes: Route[],
-  where: Region,
-  log: Logger,
-): Server {
+export function createFrontDoor(routes: Route[], log: Logger): Server {
   const router = new Router(routes);
   // Limitation: requests are not authenticated; SigV4 signatures are accepted unchecked.
   const server = createServer((req, res) => {
     const requestId = randomUUID();
-    handle(router, req, res, requestId, where).catch((err: unknown) => {
+    handle(router, req, res, requestId).catch((err: unknown) => {
       const fields = { reqId: requestId, method: req.method, url: req.url };
       // A caller's mistake is routine: its type and message say all there is.
       if (err instanceof ApiError && err.status < 500) {
@@ -59,7 +50,6 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
-  where: Region,
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://lambkin");
   const matched = router.match(req.method ?? "GET", url.pathname);
@@ -82,7 +72,6 @@ async function handle(
     headers: req.headers,
     body: read.body,
     requestId,
-    where,
   });
   send(res, render(response, requestId));
 }

@@ -84,7 +84,6 @@ export async function startServer(
       baseUrl: () => baseUrl,
       concurrencyLimit: config.concurrencyLimit,
     }),
-    where,
     log,
   );
   await new Promise<void>((resolve, reject) => {
