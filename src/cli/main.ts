@@ -88,6 +88,14 @@ program
       .choices(LOG_LEVELS)
       .default("info"),
   )
+  .addOption(
+    new Option(
+      "--sandbox <mode>",
+      "isolate environments (namespaces, cgroups; needs root) or run them as plain processes",
+    )
+      .choices(["auto", "isolated", "process"])
+      .default("auto"),
+  )
   .action(serveCommand);
 
 program

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { pino } from "pino";
+import type { SandboxMode } from "../server/index.js";
 import { defaultConfig, startServer } from "../server/index.js";
 
 interface ServeOptions {
@@ -11,6 +12,7 @@ interface ServeOptions {
   idleTimeout: number;
   concurrency: number;
   logLevel: string;
+  sandbox: SandboxMode;
 }
 
 /** `lambkin serve`: starts the server and stops it cleanly on SIGINT/SIGTERM. */
@@ -26,6 +28,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     idleTimeoutSeconds: options.idleTimeout,
     concurrencyLimit: options.concurrency,
     logLevel: options.logLevel,
+    sandbox: options.sandbox,
   };
   let server;
   try {

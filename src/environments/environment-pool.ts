@@ -1,7 +1,6 @@
 import type { FunctionRecord } from "../model/index.js";
 import { Environment, type EnvironmentDeps } from "./environment.js";
 import type { InvocationRequest, InvocationResult } from "./invocation.js";
-import { linkSdkBeside } from "./sdk-link.js";
 
 /**
  * The environments of one function configuration. Hands out a warm one when
@@ -24,9 +23,7 @@ export class EnvironmentPool {
     private readonly codeDir: string,
     private readonly deps: EnvironmentDeps,
     private readonly idleTimeoutMs: number,
-  ) {
-    linkSdkBeside(codeDir);
-  }
+  ) {}
 
   /** Runs an invocation in a warm environment, or a new one. */
   async invoke(request: InvocationRequest): Promise<InvocationResult> {
@@ -85,7 +82,10 @@ export class EnvironmentPool {
     ) {
       clearTimeout(this.idleTimers.get(environment));
       this.idleTimers.delete(environment);
-      if (environment.state === "idle") return environment;
+      if (environment.state === "idle") {
+        environment.thaw();
+        return environment;
+      }
       this.all.delete(environment);
     }
     return undefined;
@@ -122,6 +122,7 @@ export class EnvironmentPool {
       waiter(environment);
       return;
     }
+    environment.freeze();
     this.idle.push(environment);
     const timer = setTimeout(
       () => this.endEnvironment(environment),

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import type { Logger } from "pino";
 import type { FunctionRecord, Region } from "../model/index.js";
 import { LIMITS, logGroupName } from "../model/index.js";
@@ -19,6 +20,7 @@ import type {
 } from "./invocation.js";
 import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
+import { PROVIDED_MODULES_DIR } from "./provided-modules.js";
 import { launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
 
@@ -188,6 +190,16 @@ export class Environment {
     return ready && this.state === "idle";
   }
 
+  /** Stops the environment's processes between invocations, as Lambda does. */
+  freeze(): void {
+    if (this.state === "idle") this.process.freeze();
+  }
+
+  /** Lets a frozen environment run again, before it takes an invocation. */
+  thaw(): void {
+    this.process.thaw();
+  }
+
   /** Settles once the environment's process has exited. */
   get exited(): Promise<SandboxExit> {
     return this.process.exited;
@@ -198,12 +210,13 @@ export class Environment {
     settleInit: (result: InitResult) => void,
   ): void {
     const launch = launchFor(this.fn.runtime, this.deps.where);
+    const inside = this.deps.sandbox.paths(codeDir, launch.runtimeDir);
     const env = environmentVariables(
       {
         fn: this.fn,
         version: "$LATEST",
-        codeDir,
-        runtimeDir: launch.runtimeDir,
+        codeDir: inside.codeDir,
+        runtimeDir: inside.runtimeDir,
         runtimeApi: this.api.address,
         logStreamName: this.logStreamName,
       },
@@ -214,10 +227,13 @@ export class Environment {
     for (const notice of launch.notices) this.writeLine(notice);
     this.process = this.deps.sandbox.start({
       command: launch.command,
-      args: launch.args,
+      args: [path.posix.join(inside.runtimeDir, launch.bootstrapFile)],
       env,
       codeDir,
+      runtimeDir: launch.runtimeDir,
+      providedModulesDir: PROVIDED_MODULES_DIR,
       memoryMb: this.fn.memorySize,
+      ephemeralStorageMb: this.fn.ephemeralStorage,
     });
     captureLines(this.process.stdout, (line) => this.writeFunctionLine(line));
     captureLines(this.process.stderr, (line) => this.writeFunctionLine(line));
@@ -234,6 +250,7 @@ export class Environment {
   private onNext(settleInit: (result: InitResult) => void): void {
     if (this.initDurationMs === undefined) {
       this.initDurationMs = performance.now() - this.startedAt;
+      this.process.initFinished();
       settleInit({ ok: true });
     }
     this.awaitingNext = false;
@@ -278,7 +295,10 @@ export class Environment {
     this.pendingOutcome = undefined;
     this.currentRequestId = undefined;
     if (first === "timeout") return this.timedOut(request);
-    if (first.errorType === "Runtime.ExitError") {
+    if (
+      first.errorType === "Runtime.ExitError" ||
+      first.errorType === "Runtime.OutOfMemory"
+    ) {
       const { errorMessage } = JSON.parse(first.payload.toString()) as {
         errorMessage: string;
       };
@@ -348,8 +368,9 @@ function exitOutcome(requestId: string, exit: SandboxExit): InvocationOutcome {
       : exit.code === 0
         ? "Runtime exited without providing a reason"
         : `Runtime exited with error: exit status ${exit.code}`;
+  // Limitation: the Runtime.OutOfMemory type AWS reports for this is unverified.
   return platformError(
-    "Runtime.ExitError",
+    exit.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError",
     `RequestId: ${requestId} Error: ${reason}`,
   );
 }

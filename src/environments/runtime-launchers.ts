@@ -8,10 +8,12 @@ import {
 
 /** How to start the bootstrap of a runtime, and what to tell the function's log. */
 export interface RuntimeLaunch {
+  /** The interpreter, a host path. */
   command: string;
-  args: string[];
-  /** The folder of the bootstrap, LAMBDA_RUNTIME_DIR. */
+  /** The host folder of the bootstrap, LAMBDA_RUNTIME_DIR. */
   runtimeDir: string;
+  /** The bootstrap's file name in `runtimeDir`. */
+  bootstrapFile: string;
   /** The INIT_START line of a new environment. */
   initStartLine: string;
   /** Lines written once per environment, such as a runtime version mismatch. */
@@ -38,8 +40,8 @@ export function launchFor(runtime: string, where: Region): RuntimeLaunch {
   const versionArn = runtimeVersionArn(where.region, runtime);
   return {
     command: process.execPath,
-    args: [NODE_BOOTSTRAP],
     runtimeDir: path.dirname(NODE_BOOTSTRAP),
+    bootstrapFile: path.basename(NODE_BOOTSTRAP),
     initStartLine: `INIT_START Runtime Version: nodejs:${major}.v${minor}\tRuntime Version ARN: ${versionArn}`,
     notices,
   };

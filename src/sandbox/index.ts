@@ -3,5 +3,6 @@ export type {
   SandboxSpec,
   SandboxedProcess,
   SandboxExit,
+  SandboxPaths,
 } from "./sandbox.js";
-export { ProcessSandbox } from "./process-sandbox.js";
+export { selectSandbox, type SandboxMode } from "./select-sandbox.js";

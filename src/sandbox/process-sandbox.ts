@@ -1,23 +1,36 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, symlinkSync } from "node:fs";
+import path from "node:path";
 import type {
   Sandbox,
   SandboxExit,
+  SandboxPaths,
   SandboxSpec,
   SandboxedProcess,
 } from "./sandbox.js";
 
 /**
- * The process-only sandbox: each environment is a plain child process in its
- * own process group, so that ending it ends the children it started.
+ * The process-only sandbox, for hosts without root, namespaces or cgroups:
+ * each environment is a plain child process in its own process group, so
+ * that ending it ends the children it started.
  */
 export class ProcessSandbox implements Sandbox {
-  readonly isolation =
-    "process-only: environments are plain child processes in their own process group; " +
-    "no namespaces, no cgroup limits on memory, CPU or pids, /tmp is shared with the host";
+  readonly isolation: string;
+
+  /** `reason` says why the isolated sandbox is not in use. */
+  constructor(reason: string) {
+    this.isolation =
+      `process-only (${reason}): environments are plain child processes in their own ` +
+      "process group, running as Lambkin's user; nothing enforces memory, CPU, pids or " +
+      "/tmp size, and functions can see the host's files";
+  }
+
+  paths(codeDir: string, runtimeDir: string): SandboxPaths {
+    return { codeDir, runtimeDir };
+  }
 
   start(spec: SandboxSpec): SandboxedProcess {
-    // Limitation: namespaces, cgroups and a private /tmp come with the isolated sandbox.
+    linkProvidedModules(spec);
     const child = spawn(spec.command, spec.args, {
       cwd: spec.codeDir,
       env: spec.env,
@@ -32,8 +45,17 @@ export class ProcessSandbox implements Sandbox {
     // 'exit', not 'close': a grandchild that inherited the pipes may keep them
     // open long after the bootstrap itself is gone.
     const exited = new Promise<SandboxExit>((resolve) => {
-      child.once("exit", (code, signal) => resolve({ code, signal }));
+      child.once("exit", (code, signal) =>
+        resolve({ code, signal, outOfMemory: false }),
+      );
     });
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
     return {
       pid,
       stdout: child.stdout,
@@ -41,12 +63,8 @@ export class ProcessSandbox implements Sandbox {
       exited,
       kill: () => {
         // Limitation: a child that left the process group (setsid, detached)
-        // survives; a PID namespace ends those with the isolated sandbox.
-        try {
-          process.kill(-pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
+        // survives; the isolated sandbox's PID namespace ends those too.
+        signalGroup("SIGKILL");
         child.stdout.destroy();
         child.stderr.destroy();
       },
@@ -54,7 +72,25 @@ export class ProcessSandbox implements Sandbox {
         peakKb = Math.max(peakKb, readPeakRssKb(pid));
         return Math.ceil(peakKb / 1024);
       },
+      // Limitation: without cgroups the CPU share is not limited at all.
+      initFinished: () => undefined,
+      freeze: () => signalGroup("SIGSTOP"),
+      thaw: () => signalGroup("SIGCONT"),
     };
+  }
+}
+
+/**
+ * Makes the provided SDK importable without bundling, as on AWS: a
+ * `node_modules` link beside the code tree is searched by both `require` and
+ * `import` after the function's own, at no start-up cost.
+ */
+function linkProvidedModules(spec: SandboxSpec): void {
+  const link = path.join(path.dirname(spec.codeDir), "node_modules");
+  try {
+    symlinkSync(spec.providedModulesDir, link, "dir");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
 }
 

@@ -1,19 +1,35 @@
 import type { Readable } from "node:stream";
 
+/** Where an environment's folders appear to the processes inside it. */
+export interface SandboxPaths {
+  /** The function's code, LAMBDA_TASK_ROOT and the working directory. */
+  codeDir: string;
+  /** The runtime's bootstrap and its files, LAMBDA_RUNTIME_DIR. */
+  runtimeDir: string;
+}
+
 /** What to start inside a sandbox, and the limits it should hold to. */
 export interface SandboxSpec {
+  /** The interpreter or program to run, a host path (the host's own runtimes run functions). */
   command: string;
+  /** Its arguments, naming files by their paths inside the sandbox. */
   args: string[];
   env: Record<string, string>;
-  /** The function's unpacked code, the working directory of the process. */
+  /** Host folders, seen inside as `paths(...)` says. */
   codeDir: string;
+  runtimeDir: string;
+  /** A node_modules folder searched after the function's own (the SDK AWS provides). */
+  providedModulesDir: string;
   memoryMb: number;
+  ephemeralStorageMb: number;
 }
 
 /** How a sandboxed process ended. */
 export interface SandboxExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** Whether the sandbox had to kill it for passing its memory limit. */
+  outOfMemory: boolean;
 }
 
 /** A process tree started in a sandbox. */
@@ -21,17 +37,24 @@ export interface SandboxedProcess {
   readonly pid: number;
   readonly stdout: Readable;
   readonly stderr: Readable;
-  /** Settles once the process has exited and its output is drained. */
+  /** Settles once the process has exited; its output may still be draining. */
   readonly exited: Promise<SandboxExit>;
   /** Ends the whole process tree at once. */
   kill(): void;
   /** The highest memory use seen so far, in MB. */
   peakMemoryMb(): number;
+  /** Init is over: from now on the CPU share follows memory, as on Lambda. */
+  initFinished(): void;
+  /** Stops the whole tree from running until `thaw`, as Lambda does between invocations. */
+  freeze(): void;
+  thaw(): void;
 }
 
 /** Starts environments' process trees isolated and limited. */
 export interface Sandbox {
   /** A one-line account of what isolation is in force, for the startup log. */
   readonly isolation: string;
+  /** Where a spec's host folders appear inside this sandbox. */
+  paths(codeDir: string, runtimeDir: string): SandboxPaths;
   start(spec: SandboxSpec): SandboxedProcess;
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { LIMITS } from "../model/index.js";
+import type { SandboxMode } from "../sandbox/index.js";
 
 /** Everything `lambkin serve` can be told. */
 export interface ServerConfig {
@@ -17,6 +18,8 @@ export interface ServerConfig {
   /** Output one invocation may add to its log; the rest is dropped. */
   maxLogBytesPerInvocation: number;
   logLevel: string;
+  /** Which sandbox environments run in; `auto` isolates where the host allows. */
+  sandbox: SandboxMode;
 }
 
 /** The port `lambkin serve` listens on unless told otherwise. */
@@ -35,5 +38,6 @@ export function defaultConfig(): ServerConfig {
     asyncConcurrency: 4,
     maxLogBytesPerInvocation: 1024 * 1024,
     logLevel: "info",
+    sandbox: "auto",
   };
 }

@@ -8,7 +8,7 @@ import { EnvironmentManager } from "../environments/index.js";
 import { Invoker } from "../invoke/index.js";
 import { LIMITS, type Region } from "../model/index.js";
 import { LogWriter } from "../observe/index.js";
-import { ProcessSandbox } from "../sandbox/index.js";
+import { selectSandbox } from "../sandbox/index.js";
 import { CodeStore, openSqliteStore } from "../store/index.js";
 import type { ServerConfig } from "./config.js";
 import { createFrontDoor } from "./front-door.js";
@@ -49,7 +49,7 @@ export async function startServer(
   let baseUrl = "";
 
   // 2. The invocation path: sandbox, environments, invoker.
-  const sandbox = new ProcessSandbox();
+  const sandbox = selectSandbox(config.sandbox, config.dataDir);
   const logWriter = new LogWriter(store.logs);
   // The endpoint is known once the server listens; environments read it at launch.
   const platform = { apiEndpoint: "", credentials: FUNCTION_CREDENTIALS };

@@ -1,0 +1,140 @@
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { fileURLToPath } from "node:url";
+import { CgroupV1 } from "./cgroups-v1.js";
+import type {
+  Sandbox,
+  SandboxExit,
+  SandboxPaths,
+  SandboxSpec,
+  SandboxedProcess,
+} from "./sandbox.js";
+
+/** The script that builds an environment's root inside its namespaces. */
+const ENTER_ROOT = fileURLToPath(
+  new URL("../../../src/sandbox/enter-root.sh", import.meta.url),
+);
+
+/** The unprivileged user and group functions run as (AWS's sbx_user1051). */
+const SANDBOX_UID = 993;
+const SANDBOX_GID = 990;
+
+/** Host programs the isolated sandbox starts environments with. */
+export interface IsolationTools {
+  unshare: string;
+  tini: string;
+}
+
+/**
+ * The isolated sandbox, for Linux hosts where Lambkin runs as root: each
+ * environment gets its own mount, PID, IPC and UTS namespaces with tini as
+ * PID 1, a root of its own (code at /var/task and the runtime at /var/runtime,
+ * read-only; a private /tmp of EphemeralStorage size), an unprivileged user,
+ * and a cgroup that caps memory, CPU and pids and freezes it between
+ * invocations. Ending PID 1 ends the whole tree.
+ */
+export class IsolatedSandbox implements Sandbox {
+  readonly isolation =
+    "isolated: mount, PID, IPC and UTS namespaces, an unprivileged user, a private root " +
+    "and /tmp, and cgroup v1 limits on memory, CPU and pids; freezing between invocations";
+
+  constructor(
+    private readonly tools: IsolationTools,
+    /** An empty host folder each environment mounts its own root over, privately. */
+    private readonly mountPoint: string,
+    /** The cgroup folder, under each controller, that holds environments' cgroups. */
+    private readonly cgroupParent: string,
+  ) {}
+
+  paths(): SandboxPaths {
+    return { codeDir: "/var/task", runtimeDir: "/var/runtime" };
+  }
+
+  start(spec: SandboxSpec): SandboxedProcess {
+    // 1. A cgroup with the function's limits, joined before anything runs.
+    const cgroup = new CgroupV1(this.cgroupParent, { memoryMb: spec.memoryMb });
+    // Limitation: the environment shares the host's network namespace, so it
+    // reaches the network (as a Lambda outside a VPC does) and other local ports.
+    const args = [
+      "-c",
+      'IFS=:; for procs in $1; do echo $$ > "$procs"; done; shift; exec "$@"',
+      "join-cgroup",
+      cgroup.procsFiles().join(":"),
+      this.tools.unshare,
+      "--mount",
+      "--pid",
+      "--ipc",
+      "--uts",
+      "--fork",
+      "--kill-child",
+      "--",
+      this.tools.tini,
+      "-s",
+      "--",
+      "/bin/sh",
+      ENTER_ROOT,
+      this.mountPoint,
+      spec.codeDir,
+      spec.runtimeDir,
+      spec.providedModulesDir,
+      String(spec.ephemeralStorageMb),
+      String(SANDBOX_UID),
+      String(SANDBOX_GID),
+      "--",
+      spec.command,
+      ...spec.args,
+    ];
+    // 2. The namespaces, PID 1 and the new root; the bootstrap starts last.
+    const child = spawn("/bin/sh", args, {
+      env: spec.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.once("error", () => undefined);
+    const pid = child.pid;
+    if (pid === undefined) {
+      cgroup.remove();
+      throw new Error(`could not start the sandbox for ${spec.command}`);
+    }
+    let peakMb = 0;
+    const samplePeak = () => (peakMb = Math.max(peakMb, cgroup.peakMemoryMb()));
+    const exited = new Promise<SandboxExit>((resolve) => {
+      child.once("exit", (code, signal) => {
+        samplePeak();
+        const outOfMemory = cgroup.outOfMemory();
+        cgroup.remove();
+        resolve({ ...signalled(code, signal), outOfMemory });
+      });
+    });
+    return {
+      pid,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      exited,
+      kill: () => {
+        // 3. Killing unshare kills PID 1, and with it the whole namespace.
+        child.kill("SIGKILL");
+        cgroup.remove();
+        child.stdout.destroy();
+        child.stderr.destroy();
+      },
+      peakMemoryMb: samplePeak,
+      initFinished: () => cgroup.limitCpu(),
+      freeze: () => cgroup.freeze(),
+      thaw: () => cgroup.thaw(),
+    };
+  }
+}
+
+/** tini reports a child killed by signal N as exit code 128 + N. */
+function signalled(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): Pick<SandboxExit, "code" | "signal"> {
+  if (signal || code === null || code <= 128) return { code, signal };
+  const name = Object.entries(constants.signals).find(
+    ([, n]) => n === code - 128,
+  )?.[0];
+  return name
+    ? { code: null, signal: name as NodeJS.Signals }
+    : { code, signal };
+}

@@ -1,0 +1,67 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { hasCgroupsV1, sweepStaleCgroups } from "./cgroups-v1.js";
+
+/** The cgroup folder, under each controller, of all Lambkin servers. */
+const CGROUP_PARENT = "lambkin";
+import { IsolatedSandbox, type IsolationTools } from "./isolated-sandbox.js";
+import { ProcessSandbox } from "./process-sandbox.js";
+import type { Sandbox } from "./sandbox.js";
+
+/** Which sandbox `lambkin serve --sandbox` asks for. */
+export type SandboxMode = "auto" | "isolated" | "process";
+
+const TOOLS: IsolationTools & Record<string, string> = {
+  unshare: "/usr/bin/unshare",
+  tini: "/usr/bin/tini",
+  setpriv: "/usr/bin/setpriv",
+  pivotRoot: "/usr/sbin/pivot_root",
+};
+
+/**
+ * The isolated sandbox where the host allows it (root, namespaces, cgroup v1
+ * and the tools), else the process-only one with the reason in its
+ * description. `isolated` fails instead of falling back.
+ */
+export function selectSandbox(mode: SandboxMode, dataDir: string): Sandbox {
+  if (mode === "process")
+    return new ProcessSandbox("chosen with --sandbox process");
+  const missing = missingForIsolation();
+  if (missing) {
+    if (mode === "isolated") {
+      throw new Error(`the isolated sandbox cannot run here: ${missing}`);
+    }
+    return new ProcessSandbox(missing);
+  }
+  const mountPoint = path.join(dataDir, "sandbox-root");
+  mkdirSync(mountPoint, { recursive: true });
+  sweepStaleCgroups(CGROUP_PARENT);
+  return new IsolatedSandbox(
+    TOOLS,
+    mountPoint,
+    path.join(CGROUP_PARENT, `server-${process.pid}`),
+  );
+}
+
+/** Why the isolated sandbox cannot run on this host, or undefined if it can. */
+function missingForIsolation(): string | undefined {
+  if (process.platform !== "linux") return "not Linux";
+  if (process.getuid?.() !== 0) return "not running as root";
+  // Limitation: only cgroup v1 controllers are driven; a v2-only host runs process-only.
+  if (!hasCgroupsV1())
+    return "no cgroup v1 memory, cpu, pids and freezer controllers";
+  const absent = Object.values(TOOLS).filter((tool) => !existsSync(tool));
+  if (absent.length > 0)
+    return `missing ${absent.join(", ")} (Debian: util-linux, tini)`;
+  const probe = spawnSync(TOOLS.unshare, [
+    "--mount",
+    "--pid",
+    "--ipc",
+    "--uts",
+    "--fork",
+    "true",
+  ]);
+  if (probe.status !== 0) return "the kernel refused new namespaces";
+  return undefined;
+}
