@@ -41,6 +41,9 @@ interface Figures {
   throughputC16Baseline: number;
   /** Lambkin's own Init Duration (REPORT line) of the cold starts timed above. */
   coldStartInitDurationMs: number;
+  /** The same cold start on a server whose environments are plain processes. */
+  coldStartNoSandboxMs: number;
+  coldStartNoSandboxInitDurationMs: number;
 }
 
 const progress = (message: string) =>
@@ -116,6 +119,7 @@ class ColdStarts {
 
 async function measureRound(
   coldStarts: ColdStarts,
+  unsandboxedColdStarts: ColdStarts,
   lambkin: JsonPoster,
   baseline: JsonPoster,
   say: (step: string) => void,
@@ -125,10 +129,16 @@ async function measureRound(
   const cold: number[] = [];
   const inits: number[] = [];
   const processStarts: number[] = [];
+  const unsandboxed: number[] = [];
+  const unsandboxedInits: number[] = [];
+  await unsandboxedColdStarts.sample();
   for (let i = 0; i < COLD_SAMPLES; i += 1) {
     const { elapsedMs, initDurationMs } = await coldStarts.sample();
     cold.push(elapsedMs);
     inits.push(initDurationMs);
+    const plain = await unsandboxedColdStarts.sample();
+    unsandboxed.push(plain.elapsedMs);
+    unsandboxedInits.push(plain.initDurationMs);
     processStarts.push(await nodeProcessStartMs());
   }
 
@@ -160,6 +170,8 @@ async function measureRound(
     throughputC16,
     throughputC16Baseline,
     coldStartInitDurationMs: median(inits),
+    coldStartNoSandboxMs: median(unsandboxed),
+    coldStartNoSandboxInitDurationMs: median(unsandboxedInits),
   };
 }
 
@@ -178,6 +190,11 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 function table(figures: Figures): string {
   const rows: [string, number, number][] = [
     ["cold start (ms)", figures.coldStartMs, figures.coldStartBaselineMs],
+    [
+      "cold start, sandbox (ms)",
+      figures.coldStartMs,
+      figures.coldStartNoSandboxMs,
+    ],
     ["warm invoke p50 (ms)", figures.warmP50Ms, figures.warmP50BaselineMs],
     ["warm invoke p99 (ms)", figures.warmP99Ms, figures.warmP99BaselineMs],
     [
@@ -209,7 +226,9 @@ function table(figures: Figures): string {
     ),
     "",
     `Medians of ${ROUNDS} rounds; ratio = Lambkin / baseline.`,
-    `Cold starts reported an Init Duration of ${figures.coldStartInitDurationMs.toFixed(2)} ms (median).`,
+    `Cold starts reported an Init Duration of ${figures.coldStartInitDurationMs.toFixed(2)} ms (median),`,
+    `  ${figures.coldStartNoSandboxInitDurationMs.toFixed(2)} ms without the sandbox. The "sandbox" row's`,
+    "  baseline is the same cold start on a server started with --sandbox process.",
     `Cold start: UpdateFunctionConfiguration, then one Invoke of echo (median of ${COLD_SAMPLES} a round);`,
     "  baseline: spawning `node -e 0` (no host variables) until it exits.",
     `Warm p50/p99: ${WARM_SAMPLES} sequential calls a round; throughput: ${THROUGHPUT_MS / 1000} s at each`,
@@ -225,6 +244,11 @@ async function main(): Promise<void> {
     progress("starting Lambkin and the baseline server");
     const lambkinServer = await startLambkinServer();
     servers.push(lambkinServer);
+    const unsandboxedServer = await startLambkinServer([
+      "--sandbox",
+      "process",
+    ]);
+    servers.push(unsandboxedServer);
     const baselineServer = await startBaselineServer();
     servers.push(baselineServer);
 
@@ -235,20 +259,45 @@ async function main(): Promise<void> {
       maxAttempts: 1,
     });
     await createExample(client, "echo");
+    const unsandboxedClient = new LambdaClient({
+      endpoint: unsandboxedServer.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+      maxAttempts: 1,
+    });
+    await createExample(unsandboxedClient, "echo");
+    const unsandboxed = new JsonPoster(
+      new URL("/2015-03-31/functions/echo/invocations", unsandboxedServer.url),
+      EVENT,
+    );
     const lambkin = new JsonPoster(
       new URL("/2015-03-31/functions/echo/invocations", lambkinServer.url),
       EVENT,
     );
     const baseline = new JsonPoster(new URL("/", baselineServer.url), EVENT);
     const coldStarts = new ColdStarts(client, lambkin);
+    const unsandboxedColdStarts = new ColdStarts(
+      unsandboxedClient,
+      unsandboxed,
+    );
 
     const rounds: Figures[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       const say = (step: string) =>
         progress(`round ${round}/${ROUNDS}: ${step}`);
-      rounds.push(await measureRound(coldStarts, lambkin, baseline, say));
+      rounds.push(
+        await measureRound(
+          coldStarts,
+          unsandboxedColdStarts,
+          lambkin,
+          baseline,
+          say,
+        ),
+      );
     }
     client.destroy();
+    unsandboxedClient.destroy();
+    unsandboxed.close();
     lambkin.close();
     baseline.close();
 

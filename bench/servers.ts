@@ -19,12 +19,14 @@ export interface StartedServer {
   stop(): Promise<void>;
 }
 
-/** Starts `lambkin serve --port 0` on a fresh data dir. */
-export async function startLambkinServer(): Promise<StartedServer> {
+/** Starts `lambkin serve --port 0` on a fresh data dir, with any further flags. */
+export async function startLambkinServer(
+  flags: string[] = [],
+): Promise<StartedServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "lambkin-bench-"));
   const server = await startServerProcess([
     LAMBKIN_MAIN,
-    ...["serve", "--port", "0", "--data-dir", dataDir],
+    ...["serve", "--port", "0", "--data-dir", dataDir, ...flags],
   ]);
   return {
     url: server.url,

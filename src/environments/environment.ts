@@ -303,7 +303,7 @@ export class Environment {
         errorMessage: string;
       };
       this.writeLine(errorMessage);
-      this.writeLine("Runtime.ExitError");
+      this.writeLine(first.errorType);
     }
     return { outcome: first, status: this.exit ? "error" : "ok" };
   }

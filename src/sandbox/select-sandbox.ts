@@ -51,6 +51,10 @@ function missingForIsolation(): string | undefined {
   // Limitation: only cgroup v1 controllers are driven; a v2-only host runs process-only.
   if (!hasCgroupsV1())
     return "no cgroup v1 memory, cpu, pids and freezer controllers";
+  // Limitation: only /usr is mounted into environments, so the host's Node.js must live there.
+  if (!process.execPath.startsWith("/usr/")) {
+    return `Node.js is at ${process.execPath}, outside /usr`;
+  }
   const absent = Object.values(TOOLS).filter((tool) => !existsSync(tool));
   if (absent.length > 0)
     return `missing ${absent.join(", ")} (Debian: util-linux, tini)`;
