@@ -117,6 +117,7 @@ class FunctionOperations {
         settings.ephemeralStorage ?? LIMITS.ephemeralStorageMinMb,
       architectures: settings.architectures ?? ["x86_64"],
       environment: settings.environment,
+      vpcConfig: settings.vpcConfig ?? undefined,
       tags: body.Tags === undefined ? undefined : checkTags(body.Tags),
       code,
       revisionId: randomUUID(),
@@ -203,7 +204,10 @@ class FunctionOperations {
         body: this.configuration({ ...current, code }, "current"),
       };
     }
-    return this.replace(current, { code, ...settings });
+    return this.replace(current, {
+      code,
+      architectures: settings.architectures,
+    });
   }
 
   updateConfiguration(request: ApiRequest): ApiResponse {
@@ -213,11 +217,17 @@ class FunctionOperations {
     checkRevision(current, body.RevisionId);
     const settings = checkFunctionSettings(body);
     rejectUnsupportedMembers(body);
-    const environment =
-      body.Environment === undefined
-        ? current.environment
-        : settings.environment;
-    return this.replace(current, { ...settings, environment });
+    const { vpcConfig, ...rest } = settings;
+    return this.replace(current, {
+      ...rest,
+      // Members that replace the whole value; given empty, they remove it.
+      environment:
+        body.Environment === undefined
+          ? current.environment
+          : settings.environment,
+      vpcConfig:
+        vpcConfig === undefined ? current.vpcConfig : (vpcConfig ?? undefined),
+    });
   }
 
   delete(request: ApiRequest): ApiResponse {
@@ -245,6 +255,7 @@ class FunctionOperations {
       ),
       environment:
         "environment" in changes ? changes.environment : current.environment,
+      vpcConfig: "vpcConfig" in changes ? changes.vpcConfig : current.vpcConfig,
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(new Date()),
     };

@@ -6,6 +6,8 @@ import { logGroupName } from "../model/index.js";
 export interface PlatformEndpoints {
   /** The Lambkin API endpoint that the SDK inside a function should use. */
   apiEndpoint: string;
+  /** The same API on a Unix socket, for environments with no network. */
+  apiSocket: string;
   credentials: {
     accessKeyId: string;
     secretAccessKey: string;

@@ -4,10 +4,11 @@ import type { Logger } from "pino";
 import type { FunctionRecord, Region } from "../model/index.js";
 import { LIMITS, logGroupName } from "../model/index.js";
 import { formatReport, type LogWriter } from "../observe/index.js";
-import type {
-  Sandbox,
-  SandboxExit,
-  SandboxedProcess,
+import {
+  OFFLINE_ENDPOINTS,
+  type Sandbox,
+  type SandboxExit,
+  type SandboxedProcess,
 } from "../sandbox/index.js";
 import {
   environmentVariables,
@@ -31,6 +32,8 @@ export interface EnvironmentDeps {
   log: Logger;
   where: Region;
   platform: PlatformEndpoints;
+  /** Where the Unix sockets of environments with no network are made. */
+  socketDir: string;
   /** Output an invocation may add to its log before the rest is dropped. */
   maxLogBytesPerInvocation: number;
 }
@@ -91,11 +94,19 @@ export class Environment {
       promise: new Promise<InitResult>((resolve) => (settleInit = resolve)),
     };
     let environment: Environment | undefined;
-    const api = await RuntimeApiServer.listen({
-      onNext: () => environment?.onNext(settleInit),
-      onOutcome: (outcome) => environment?.pendingOutcome?.(outcome),
-      onInitError: (outcome) => settleInit({ ok: false, outcome }),
-    });
+    // A function in a VPC gets no network; its Runtime API is a Unix socket
+    // that the sandbox forwards to a port inside.
+    const offline = fn.vpcConfig !== undefined && deps.sandbox.isolatesNetwork;
+    const api = await RuntimeApiServer.listen(
+      {
+        onNext: () => environment?.onNext(settleInit),
+        onOutcome: (outcome) => environment?.pendingOutcome?.(outcome),
+        onInitError: (outcome) => settleInit({ ok: false, outcome }),
+      },
+      offline
+        ? path.join(deps.socketDir, `${randomBytes(8).toString("hex")}.sock`)
+        : undefined,
+    );
     environment = new Environment(fn, deps, api, init);
     environment.launch(codeDir, settleInit);
     return environment;
@@ -211,20 +222,28 @@ export class Environment {
   ): void {
     const launch = launchFor(this.fn.runtime, this.deps.where);
     const inside = this.deps.sandbox.paths(codeDir, launch.runtimeDir);
+    const { platform } = this.deps;
+    const offline = this.api.address.startsWith("/");
     const env = environmentVariables(
       {
         fn: this.fn,
         version: "$LATEST",
         codeDir: inside.codeDir,
         runtimeDir: inside.runtimeDir,
-        runtimeApi: this.api.address,
+        runtimeApi: offline ? OFFLINE_ENDPOINTS.runtimeApi : this.api.address,
         logStreamName: this.logStreamName,
       },
       this.deps.where,
-      this.deps.platform,
+      offline ? { ...platform, apiEndpoint: OFFLINE_ENDPOINTS.api } : platform,
     );
     this.writeLine(launch.initStartLine);
     for (const notice of launch.notices) this.writeLine(notice);
+    if (this.fn.vpcConfig && !offline) {
+      this.writeLine(
+        "Lambkin: this function is attached to a VPC, but the process-only sandbox " +
+          "cannot take its network away; it reaches the network.",
+      );
+    }
     this.process = this.deps.sandbox.start({
       command: launch.command,
       args: [path.posix.join(inside.runtimeDir, launch.bootstrapFile)],
@@ -234,6 +253,9 @@ export class Environment {
       providedModulesDir: PROVIDED_MODULES_DIR,
       memoryMb: this.fn.memorySize,
       ephemeralStorageMb: this.fn.ephemeralStorage,
+      offline: offline
+        ? { runtimeApiSocket: this.api.address, apiSocket: platform.apiSocket }
+        : undefined,
     });
     captureLines(this.process.stdout, (line) => this.writeFunctionLine(line));
     captureLines(this.process.stderr, (line) => this.writeFunctionLine(line));

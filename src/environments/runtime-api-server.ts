@@ -4,6 +4,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import { chmodSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { LIMITS } from "../model/index.js";
 import type { InvocationOutcome, InvocationRequest } from "./invocation.js";
@@ -54,19 +55,30 @@ export class RuntimeApiServer {
     this.server.keepAliveTimeout = 0;
   }
 
-  /** Starts a server on an ephemeral port of 127.0.0.1. */
-  static async listen(events: RuntimeApiEvents): Promise<RuntimeApiServer> {
+  /**
+   * Starts a server on an ephemeral port of 127.0.0.1, or on a Unix socket
+   * for an environment with no network, which the sandbox forwards inside.
+   */
+  static async listen(
+    events: RuntimeApiEvents,
+    socketPath?: string,
+  ): Promise<RuntimeApiServer> {
     const api = new RuntimeApiServer(events);
     await new Promise<void>((resolve) =>
-      api.server.listen(0, "127.0.0.1", resolve),
+      socketPath
+        ? api.server.listen(socketPath, resolve)
+        : api.server.listen(0, "127.0.0.1", resolve),
     );
+    // The forwarder inside the sandbox runs as the unprivileged sandbox user.
+    if (socketPath) chmodSync(socketPath, 0o666);
     return api;
   }
 
-  /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
+  /** `host:port` on 127.0.0.1, the value of AWS_LAMBDA_RUNTIME_API, or a socket path. */
   get address(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `127.0.0.1:${port}`;
+    const address = this.server.address();
+    if (typeof address === "string") return address;
+    return `127.0.0.1:${(address as AddressInfo).port}`;
   }
 
   /** Hands an invocation to the runtime's pending or next `/next` call. */

@@ -13,10 +13,18 @@ export interface FunctionRecord {
   ephemeralStorage: number;
   architectures: string[];
   environment?: Record<string, string>;
+  /** Set when the function is attached to a VPC: its environments get no network. */
+  vpcConfig?: VpcConfig;
   tags?: Record<string, string>;
   code: CodeRecord;
   revisionId: string;
   lastModified: string;
+}
+
+/** The subnets and security groups of a function attached to a VPC. */
+export interface VpcConfig {
+  subnetIds: string[];
+  securityGroupIds: string[];
 }
 
 /** A deployment package, addressed by the SHA-256 of its zip bytes. */
@@ -52,6 +60,17 @@ export function toFunctionConfiguration(
     CodeSha256: fn.code.sha256,
     Version: "$LATEST",
     ...(fn.environment ? { Environment: { Variables: fn.environment } } : {}),
+    ...(fn.vpcConfig
+      ? {
+          VpcConfig: {
+            SubnetIds: fn.vpcConfig.subnetIds,
+            SecurityGroupIds: fn.vpcConfig.securityGroupIds,
+            // Limitation: Lambkin has no VPCs; this id only says the function is attached.
+            VpcId: "vpc-lambkin",
+            Ipv6AllowedForDualStack: false,
+          },
+        }
+      : {}),
     TracingConfig: { Mode: "PassThrough" },
     RevisionId: fn.revisionId,
     PackageType: "Zip",

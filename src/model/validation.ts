@@ -11,6 +11,7 @@ import {
   type FunctionReference,
   type Region,
 } from "./arn.js";
+import type { VpcConfig } from "./function.js";
 import { LIMITS } from "./limits.js";
 import { AWS_RUNTIMES, RUNNABLE_RUNTIMES, runtimeSupport } from "./runtimes.js";
 import { RESERVED_ENVIRONMENT_KEYS } from "./environment-variables.js";
@@ -26,6 +27,8 @@ export interface FunctionSettings {
   ephemeralStorage?: number;
   architectures?: string[];
   environment?: Record<string, string>;
+  /** Null when the request detaches the function from its VPC. */
+  vpcConfig?: VpcConfig | null;
 }
 
 const ROLE_PATTERN =
@@ -140,7 +143,29 @@ export function checkFunctionSettings(
   if (body.Environment !== undefined) {
     settings.environment = checkEnvironment(body.Environment);
   }
+  if (body.VpcConfig !== undefined) {
+    settings.vpcConfig = checkVpcConfig(body.VpcConfig);
+  }
   return settings;
+}
+
+/** A VpcConfig; empty subnet lists detach the function, as on AWS. */
+function checkVpcConfig(value: unknown): VpcConfig | null {
+  const config = checkObject(value, "vpcConfig");
+  const ids = (member: string, key: string) => {
+    const list =
+      config[key] === undefined ? [] : checkList(config[key], member);
+    if (list.some((id) => typeof id !== "string")) {
+      throw typeMismatch(list, member, "a list of strings");
+    }
+    return list as string[];
+  };
+  const subnetIds = ids("vpcConfig.subnetIds", "SubnetIds");
+  const securityGroupIds = ids(
+    "vpcConfig.securityGroupIds",
+    "SecurityGroupIds",
+  );
+  return subnetIds.length === 0 ? null : { subnetIds, securityGroupIds };
 }
 
 /** Checks that Tags is a map of string to string. */

@@ -4,10 +4,14 @@
 # tmpfs, switches to it, drops to the sandbox user and starts the bootstrap.
 # Every program started here costs cold-start time, so steps are batched.
 #
-# Arguments: MOUNT_POINT CODE_DIR RUNTIME_DIR MODULES_DIR TMP_MB UID GID -- COMMAND...
+# Arguments: MOUNT_POINT CODE_DIR RUNTIME_DIR MODULES_DIR TMP_MB UID GID
+#            RUNTIME_SOCKET API_SOCKET -- COMMAND...
+# The two sockets are "-" unless the environment has its own, empty network
+# namespace; then they are forwarded to 127.0.0.1:9001 and :9002 inside.
 set -eu
 mount_point=$1 code_dir=$2 runtime_dir=$3 modules_dir=$4 tmp_mb=$5 uid=$6 gid=$7
-shift 7
+runtime_socket=$8 api_socket=$9
+shift 9
 [ "$1" = "--" ] && shift
 # The function's PATH is for the function; setting up uses the system's.
 function_path=$PATH
@@ -50,6 +54,12 @@ for device in null zero random urandom; do
 done
 
 echo sandbox > "$r/proc/sys/kernel/hostname"
+if [ "$runtime_socket" != - ]; then
+  mkdir -p "$r/run/lambkin"
+  touch "$r/run/lambkin/runtime.sock" "$r/run/lambkin/api.sock"
+  mount -o bind "$runtime_socket" "$r/run/lambkin/runtime.sock"
+  mount -o bind "$api_socket" "$r/run/lambkin/api.sock"
+fi
 
 # 4. Switch to the new root; the host's file system is gone from view.
 mount -o remount,ro "$r"
@@ -58,7 +68,22 @@ pivot_root . .old-root
 umount -l /.old-root
 cd /var/task
 
-# 5. Start the bootstrap as the unprivileged sandbox user, with no way back.
+# 5. With no network, only the loopback device, and on it two forwarders.
+as_sandbox_user() {
+  /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs \
+    --inh-caps=-all --bounding-set=-all -- "$@"
+}
+if [ "$runtime_socket" != - ]; then
+  ip link set lo up
+  as_sandbox_user socat TCP-LISTEN:9001,bind=127.0.0.1,reuseaddr,fork \
+    UNIX-CONNECT:/run/lambkin/runtime.sock &
+  as_sandbox_user socat TCP-LISTEN:9002,bind=127.0.0.1,reuseaddr,fork \
+    UNIX-CONNECT:/run/lambkin/api.sock &
+  # Ports 9001 and 9002 are 2329 and 232A in /proc/net/tcp.
+  until grep -q ':2329 .* 0A ' /proc/net/tcp && grep -q ':232A .* 0A ' /proc/net/tcp; do :; done
+fi
+
+# 6. Start the bootstrap as the unprivileged sandbox user, with no way back.
 PATH=$function_path
 exec /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs \
   --inh-caps=-all --bounding-set=-all -- "$@"

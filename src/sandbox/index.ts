@@ -5,4 +5,5 @@ export type {
   SandboxExit,
   SandboxPaths,
 } from "./sandbox.js";
+export { OFFLINE_ENDPOINTS } from "./sandbox.js";
 export { selectSandbox, type SandboxMode } from "./select-sandbox.js";

@@ -35,8 +35,10 @@ export interface IsolationTools {
  */
 export class IsolatedSandbox implements Sandbox {
   readonly isolation =
-    "isolated: mount, PID, IPC and UTS namespaces, an unprivileged user, a private root " +
-    "and /tmp, and cgroup v1 limits on memory, CPU and pids; freezing between invocations";
+    "isolated: mount, PID, IPC and UTS namespaces (and a network namespace for functions in " +
+    "a VPC), an unprivileged user, a private root and /tmp, and cgroup v1 limits on " +
+    "memory, CPU and pids; freezing between invocations";
+  readonly isolatesNetwork = true;
 
   constructor(
     private readonly tools: IsolationTools,
@@ -53,8 +55,8 @@ export class IsolatedSandbox implements Sandbox {
   start(spec: SandboxSpec): SandboxedProcess {
     // 1. A cgroup with the function's limits, joined before anything runs.
     const cgroup = new CgroupV1(this.cgroupParent, { memoryMb: spec.memoryMb });
-    // Limitation: the environment shares the host's network namespace, so it
-    // reaches the network (as a Lambda outside a VPC does) and other local ports.
+    // Limitation: outside a VPC an environment shares the host's network
+    // namespace: it reaches the network, as on Lambda, but also local ports.
     const args = [
       "-c",
       'IFS=:; for procs in $1; do echo $$ > "$procs"; done; shift; exec "$@"',
@@ -67,6 +69,7 @@ export class IsolatedSandbox implements Sandbox {
       "--uts",
       "--fork",
       "--kill-child",
+      ...(spec.offline ? ["--net"] : []),
       "--",
       this.tools.tini,
       "-s",
@@ -80,6 +83,8 @@ export class IsolatedSandbox implements Sandbox {
       String(spec.ephemeralStorageMb),
       String(SANDBOX_UID),
       String(SANDBOX_GID),
+      spec.offline?.runtimeApiSocket ?? "-",
+      spec.offline?.apiSocket ?? "-",
       "--",
       spec.command,
       ...spec.args,

@@ -16,6 +16,7 @@ import type {
  */
 export class ProcessSandbox implements Sandbox {
   readonly isolation: string;
+  readonly isolatesNetwork = false;
 
   /** `reason` says why the isolated sandbox is not in use. */
   constructor(reason: string) {

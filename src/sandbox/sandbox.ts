@@ -22,7 +22,18 @@ export interface SandboxSpec {
   providedModulesDir: string;
   memoryMb: number;
   ephemeralStorageMb: number;
+  /**
+   * Set for an environment with no network: the host's Unix sockets of its
+   * Runtime API and of Lambkin's API, reached inside at OFFLINE_ENDPOINTS.
+   */
+  offline?: { runtimeApiSocket: string; apiSocket: string };
 }
+
+/** Where an environment with no network reaches its Runtime API and Lambkin's API. */
+export const OFFLINE_ENDPOINTS = {
+  runtimeApi: "127.0.0.1:9001",
+  api: "http://127.0.0.1:9002",
+} as const;
 
 /** How a sandboxed process ended. */
 export interface SandboxExit {
@@ -54,6 +65,8 @@ export interface SandboxedProcess {
 export interface Sandbox {
   /** A one-line account of what isolation is in force, for the startup log. */
   readonly isolation: string;
+  /** Whether `offline` specs really get no network. */
+  readonly isolatesNetwork: boolean;
   /** Where a spec's host folders appear inside this sandbox. */
   paths(codeDir: string, runtimeDir: string): SandboxPaths;
   start(spec: SandboxSpec): SandboxedProcess;

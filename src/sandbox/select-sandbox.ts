@@ -17,6 +17,8 @@ const TOOLS: IsolationTools & Record<string, string> = {
   tini: "/usr/bin/tini",
   setpriv: "/usr/bin/setpriv",
   pivotRoot: "/usr/sbin/pivot_root",
+  socat: "/usr/bin/socat",
+  ip: "/usr/sbin/ip",
 };
 
 /**
@@ -57,7 +59,7 @@ function missingForIsolation(): string | undefined {
   }
   const absent = Object.values(TOOLS).filter((tool) => !existsSync(tool));
   if (absent.length > 0)
-    return `missing ${absent.join(", ")} (Debian: util-linux, tini)`;
+    return `missing ${absent.join(", ")} (Debian: util-linux, tini, socat, iproute2)`;
   const probe = spawnSync(TOOLS.unshare, [
     "--mount",
     "--pid",

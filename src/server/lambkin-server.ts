@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Logger } from "pino";
@@ -51,8 +51,16 @@ export async function startServer(
   // 2. The invocation path: sandbox, environments, invoker.
   const sandbox = selectSandbox(config.sandbox, config.dataDir);
   const logWriter = new LogWriter(store.logs);
+  // Sockets for environments with no network, made afresh at each start.
+  const socketDir = path.join(config.dataDir, "sockets");
+  rmSync(socketDir, { recursive: true, force: true });
+  mkdirSync(socketDir, { recursive: true });
   // The endpoint is known once the server listens; environments read it at launch.
-  const platform = { apiEndpoint: "", credentials: FUNCTION_CREDENTIALS };
+  const platform = {
+    apiEndpoint: "",
+    apiSocket: path.join(socketDir, "api.sock"),
+    credentials: FUNCTION_CREDENTIALS,
+  };
   const environments = new EnvironmentManager(
     {
       sandbox,
@@ -60,6 +68,7 @@ export async function startServer(
       log,
       where,
       platform,
+      socketDir,
       maxLogBytesPerInvocation: config.maxLogBytesPerInvocation,
     },
     (fn) => codeStore.treeDir(fn.code.sha256Hex),
@@ -73,23 +82,26 @@ export async function startServer(
     log,
   );
 
-  // 3. The front door.
-  const server = createFrontDoor(
-    apiRoutes({
-      store,
-      codeStore,
-      invoker,
-      environments,
-      where,
-      baseUrl: () => baseUrl,
-      concurrencyLimit: config.concurrencyLimit,
-    }),
-    log,
-  );
+  // 3. The front door, on its port and on a socket for offline environments.
+  const routes = apiRoutes({
+    store,
+    codeStore,
+    invoker,
+    environments,
+    where,
+    baseUrl: () => baseUrl,
+    concurrencyLimit: config.concurrencyLimit,
+  });
+  const server = createFrontDoor(routes, log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
   });
+  const socketServer = createFrontDoor(routes, log);
+  await new Promise<void>((resolve) =>
+    socketServer.listen(platform.apiSocket, resolve),
+  );
+  chmodSync(platform.apiSocket, 0o666);
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://${config.host}:${port}`;
   platform.apiEndpoint = baseUrl;
@@ -113,8 +125,10 @@ export async function startServer(
     isolation: sandbox.isolation,
     close: async () => {
       const drained = worker.stop();
-      server.close();
-      server.closeAllConnections();
+      for (const listener of [server, socketServer]) {
+        listener.close();
+        listener.closeAllConnections();
+      }
       await environments.shutdown();
       await drained;
       logWriter.flush();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { before, describe, it } from "node:test";
 import { UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import {
@@ -252,6 +253,49 @@ describe("the isolated sandbox", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.equal(running(), 0);
+  });
+
+  it("gives a function in a VPC no network, but its Runtime API and Lambkin's", async () => {
+    const listener = createServer((socket) => socket.end("reached"));
+    await new Promise<void>((resolve) =>
+      listener.listen(0, "127.0.0.1", resolve),
+    );
+    const port = (listener.address() as AddressInfo).port;
+    const probe = fn(
+      `const reach = () => new Promise((resolve) => {
+         const socket = net.connect(event.port, "127.0.0.1");
+         socket.once("data", (data) => resolve(String(data)));
+         socket.once("error", (e) => resolve(e.code));
+       });
+       const functions = await lambda.send(new ListFunctionsCommand({}));
+       return {
+         host: await reach(),
+         interfaces: Object.keys(os.networkInterfaces()),
+         lambkin: functions.Functions.length > 0,
+       };`,
+      `import net from "node:net";
+       import os from "node:os";
+       import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+       const lambda = new LambdaClient({});`,
+    );
+    await createFunction(lambkin.client, "in-vpc", probe, {
+      VpcConfig: { SubnetIds: ["subnet-1"], SecurityGroupIds: ["sg-1"] },
+      Timeout: 10,
+    });
+    await createFunction(lambkin.client, "outside-vpc", probe, { Timeout: 10 });
+    try {
+      const inside = await invoke(lambkin.client, "in-vpc", { port });
+      assert.deepEqual(payloadOf(inside), {
+        host: "ECONNREFUSED",
+        interfaces: ["lo"],
+        lambkin: true,
+      });
+      const outside = await invoke(lambkin.client, "outside-vpc", { port });
+      assert.equal((payloadOf(outside) as { host: string }).host, "reached");
+    } finally {
+      listener.close();
+    }
+    await bystanderAnswers();
   });
 
   it("freezes an idle environment: its timers do not fire", async () => {
