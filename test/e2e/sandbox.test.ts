@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import { before, describe, it } from "node:test";
 import { UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
+import { countMatching, pollFunctionLog } from "../support/logs.js";
 import {
   createFunction,
   invoke,
@@ -296,6 +297,33 @@ describe("the isolated sandbox", () => {
       listener.close();
     }
     await bystanderAnswers();
+  });
+
+  it("keeps 1 GB written to stdout from filling the log or stalling others", async () => {
+    await createFunction(
+      lambkin.client,
+      "firehose",
+      fn(
+        `const line = Buffer.from("y".repeat(1023) + "\\n");
+         const chunk = Buffer.concat(Array(1024).fill(line));
+         for (let i = 0; i < 1024; i++) {
+           await new Promise((resolve) => process.stdout.write(chunk, resolve));
+         }
+         return "done";`,
+      ),
+      { MemorySize: 1769, Timeout: 60 },
+    );
+    const running = invoke(lambkin.client, "firehose");
+    await bystanderAnswers();
+    assert.equal(payloadOf(await running), "done");
+    const log = await pollFunctionLog(
+      lambkin.url,
+      "firehose",
+      (lines) => countMatching(lines, /^REPORT /) === 1,
+      { timeoutMs: 30_000, what: "the firehose's REPORT line" },
+    );
+    assert.ok(log.length < 1100, `${log.length} log events kept`);
+    assert.equal(countMatching(log, /^Lambkin: log output passed/), 1);
   });
 
   it("freezes an idle environment: its timers do not fire", async () => {
