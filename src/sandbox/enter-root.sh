@@ -4,41 +4,31 @@
 # tmpfs, switches to it, drops to the sandbox user and starts the bootstrap.
 # Every program started here costs cold-start time, so steps are batched.
 #
-# Arguments: MOUNT_POINT CODE_DIR RUNTIME_DIR MODULES_DIR TMP_MB UID GID
+# Arguments: MOUNT_POINT SKELETON CODE_DIR RUNTIME_DIR MODULES_DIR TMP_MB UID GID
 #            RUNTIME_SOCKET API_SOCKET -- COMMAND...
+# SKELETON is the root's folders, links and /etc, made once (root-skeleton.ts).
 # The two sockets are "-" unless the environment has its own, empty network
 # namespace; then they are forwarded to 127.0.0.1:9001 and :9002 inside.
 set -eu
-mount_point=$1 code_dir=$2 runtime_dir=$3 modules_dir=$4 tmp_mb=$5 uid=$6 gid=$7
-runtime_socket=$8 api_socket=$9
+mount_point=$1 skeleton=$2 code_dir=$3 runtime_dir=$4 modules_dir=$5 tmp_mb=$6
+uid=$7 gid=$8 runtime_socket=$9
 shift 9
+api_socket=$1
+shift
 [ "$1" = "--" ] && shift
 # The function's PATH is for the function; setting up uses the system's.
 function_path=$PATH
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 r=$mount_point
 
-# Nothing mounted here may leak back to the host.
-mount --make-rprivate /
+# unshare made every mount private, so nothing mounted here leaks to the host.
 mount -t tmpfs -o size=4m,mode=0755 lambkin-root "$r"
-mkdir -p "$r/.old-root" "$r/usr" "$r/etc/ssl" "$r/var/task" "$r/var/runtime" \
-  "$r/var/node_modules" "$r/tmp" "$r/proc" "$r/dev/shm"
-ln -s usr/bin "$r/bin"
-ln -s usr/sbin "$r/sbin"
-ln -s usr/lib "$r/lib"
-ln -s usr/lib64 "$r/lib64"
-ln -s /proc/self/fd "$r/dev/fd"
-touch "$r/dev/null" "$r/dev/zero" "$r/dev/random" "$r/dev/urandom"
+cp -a "$skeleton/." "$r/"
 
 # 1. The operating system (programs, libraries, certificates), read-only;
-#    /etc holds only what a function needs, none of the host's secrets.
+#    the skeleton's /etc holds only what a function needs.
 mount -o bind,ro,nosuid,nodev /usr "$r/usr"
 mount -o bind,ro,nosuid,nodev /etc/ssl "$r/etc/ssl"
-cp -L /etc/ld.so.cache /etc/localtime /etc/resolv.conf "$r/etc/" 2>/dev/null || true
-printf 'root:x:0:0::/:/sbin/nologin\nsbx_user1051:x:%s:%s::/tmp:/sbin/nologin\n' \
-  "$uid" "$gid" > "$r/etc/passwd"
-printf 'root:x:0:\nsbx_user1051:x:%s:\n' "$gid" > "$r/etc/group"
-printf '127.0.0.1 localhost\n::1 localhost\n' > "$r/etc/hosts"
 
 # 2. The function: its code, the runtime and the SDK AWS provides, read-only.
 mount -o bind,ro,nosuid,nodev "$code_dir" "$r/var/task"
@@ -55,8 +45,6 @@ done
 
 echo sandbox > "$r/proc/sys/kernel/hostname"
 if [ "$runtime_socket" != - ]; then
-  mkdir -p "$r/run/lambkin"
-  touch "$r/run/lambkin/runtime.sock" "$r/run/lambkin/api.sock"
   mount -o bind "$runtime_socket" "$r/run/lambkin/runtime.sock"
   mount -o bind "$api_socket" "$r/run/lambkin/api.sock"
 fi

@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { constants } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CgroupV1 } from "./cgroups-v1.js";
+import { writeRootSkeleton } from "./root-skeleton.js";
 import type {
   Sandbox,
   SandboxExit,
@@ -40,13 +43,24 @@ export class IsolatedSandbox implements Sandbox {
     "memory, CPU and pids; freezing between invocations";
   readonly isolatesNetwork = true;
 
+  private readonly mountPoint: string;
+  private readonly skeleton: string;
+
+  /**
+   * `workDir` is a host folder of the sandbox's own: it holds the skeleton of
+   * every root, and an empty folder each environment mounts its root over,
+   * privately. `cgroupParent` holds environments' cgroups in each controller.
+   */
   constructor(
     private readonly tools: IsolationTools,
-    /** An empty host folder each environment mounts its own root over, privately. */
-    private readonly mountPoint: string,
-    /** The cgroup folder, under each controller, that holds environments' cgroups. */
+    workDir: string,
     private readonly cgroupParent: string,
-  ) {}
+  ) {
+    this.mountPoint = path.join(workDir, "root");
+    this.skeleton = path.join(workDir, "skeleton");
+    mkdirSync(this.mountPoint, { recursive: true });
+    writeRootSkeleton(this.skeleton, { uid: SANDBOX_UID, gid: SANDBOX_GID });
+  }
 
   paths(): SandboxPaths {
     return { codeDir: "/var/task", runtimeDir: "/var/runtime" };
@@ -77,6 +91,7 @@ export class IsolatedSandbox implements Sandbox {
       "/bin/sh",
       ENTER_ROOT,
       this.mountPoint,
+      this.skeleton,
       spec.codeDir,
       spec.runtimeDir,
       spec.providedModulesDir,

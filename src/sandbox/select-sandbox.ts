@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { hasCgroupsV1, sweepStaleCgroups } from "./cgroups-v1.js";
 
@@ -36,12 +36,10 @@ export function selectSandbox(mode: SandboxMode, dataDir: string): Sandbox {
     }
     return new ProcessSandbox(missing);
   }
-  const mountPoint = path.join(dataDir, "sandbox-root");
-  mkdirSync(mountPoint, { recursive: true });
   sweepStaleCgroups(CGROUP_PARENT);
   return new IsolatedSandbox(
     TOOLS,
-    mountPoint,
+    path.join(dataDir, "sandbox"),
     path.join(CGROUP_PARENT, `server-${process.pid}`),
   );
 }

@@ -21,6 +21,9 @@ export const EXAMPLES_DIR = path.resolve(
 /** A role ARN that passes Lambda's pattern. */
 export const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
 
+/** Entries carry a fixed time, so that the same files always make the same zip. */
+const FIXED_TIME = { mtime: new Date("2026-01-01T00:00:00Z") };
+
 /** Zips the files of a folder (not the folder itself), as a deployment package. */
 export function zipDirectory(dir: string): Uint8Array {
   const files: Record<string, Uint8Array> = {};
@@ -32,7 +35,7 @@ export function zipDirectory(dir: string): Uint8Array {
     }
   };
   walk("");
-  return zipSync(files);
+  return zipSync(files, FIXED_TIME);
 }
 
 /** Zips in-memory files: `{ "index.mjs": "export const handler = ..." }`. */
@@ -41,6 +44,7 @@ export function zipFiles(files: Record<string, string>): Uint8Array {
     Object.fromEntries(
       Object.entries(files).map(([name, text]) => [name, Buffer.from(text)]),
     ),
+    FIXED_TIME,
   );
 }
 
