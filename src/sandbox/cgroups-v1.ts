@@ -28,16 +28,25 @@ const PIDS_MAX = 1024;
 export function sweepStaleCgroups(parent: string): void {
   for (const controller of CONTROLLERS) {
     const base = path.join(ROOT, controller, parent);
-    if (!existsSync(base)) continue;
-    for (const server of readdirSync(base)) {
+    for (const server of listOrNothing(base)) {
       const pid = /^server-(\d+)$/.exec(server)?.[1];
       if (!pid || processRuns(Number(pid))) continue;
+      // Another server starting now may sweep the same folders: a folder
+      // already gone is fine.
       const serverDir = path.join(base, server);
-      for (const env of readdirSync(serverDir)) {
+      for (const env of listOrNothing(serverDir)) {
         if (env.startsWith("env-")) tryRmdir(path.join(serverDir, env));
       }
       tryRmdir(serverDir);
     }
+  }
+}
+
+function listOrNothing(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 
