@@ -1,38 +1,27 @@
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  readdirSync,
-  mkdirSync,
-  readFileSync,
-  rmdirSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import {
+  CFS_PERIOD_US,
+  CGROUP_ROOT as ROOT,
+  cpuQuotaUs,
+  listOrNothing,
+  PIDS_MAX,
+  staleServerDirs,
+  tryRmdir,
+  type CgroupLimits,
+  type EnvironmentCgroup,
+} from "./cgroup.js";
 
-const ROOT = "/sys/fs/cgroup";
 const CONTROLLERS = ["memory", "cpu", "pids", "freezer"] as const;
 type Controller = (typeof CONTROLLERS)[number];
 
-/** Lambda gives one vCPU at 1,769 MB and CPU in proportion below and above. */
-const MB_PER_VCPU = 1769;
-// A short period keeps a throttled environment's stalls short (at most the
-// period), while the smallest quota the kernel takes (1 ms) still fits 128 MB.
-const CFS_PERIOD_US = 20_000;
-/** Lambda's limit on processes and threads per environment. */
-const PIDS_MAX = 1024;
-
-/**
- * Removes the cgroups of Lambkin servers that are gone (killed before they
- * could clean up): folders `<parent>/server-<pid>` whose process no longer runs.
- */
-export function sweepStaleCgroups(parent: string): void {
+/** Removes the v1 cgroups of Lambkin servers that are gone. */
+export function sweepStaleCgroupsV1(parent: string): void {
   for (const controller of CONTROLLERS) {
     const base = path.join(ROOT, controller, parent);
-    for (const server of listOrNothing(base)) {
-      const pid = /^server-(\d+)$/.exec(server)?.[1];
-      if (!pid || processRuns(Number(pid))) continue;
-      // Another server starting now may sweep the same folders: a folder
-      // already gone is fine.
+    // Another server starting now may sweep the same folders: gone is fine.
+    for (const server of staleServerDirs(base)) {
       const serverDir = path.join(base, server);
       for (const env of listOrNothing(serverDir)) {
         if (env.startsWith("env-")) tryRmdir(path.join(serverDir, env));
@@ -40,37 +29,6 @@ export function sweepStaleCgroups(parent: string): void {
       tryRmdir(serverDir);
     }
   }
-}
-
-function listOrNothing(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function tryRmdir(dir: string): boolean {
-  try {
-    rmdirSync(dir);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ENOENT";
-  }
-}
-
-/** The limits one environment's cgroup enforces. */
-export interface CgroupLimits {
-  memoryMb: number;
 }
 
 /** Whether this host has the cgroup v1 controllers an environment needs. */
@@ -84,7 +42,7 @@ export function hasCgroupsV1(): boolean {
  * One environment's cgroup in each v1 controller: memory capped at the
  * function's MemorySize, CPU in proportion to it, a pids limit, and a freezer.
  */
-export class CgroupV1 {
+export class CgroupV1 implements EnvironmentCgroup {
   private readonly dirs: Record<Controller, string>;
   private removed = false;
   private readonly cpuQuotaUs: number;
@@ -107,10 +65,7 @@ export class CgroupV1 {
       this.write("memory", "memory.memsw.limit_in_bytes", bytes);
     }
     this.write("pids", "pids.max", String(PIDS_MAX));
-    this.cpuQuotaUs = Math.max(
-      1000,
-      Math.round((CFS_PERIOD_US * limits.memoryMb) / MB_PER_VCPU),
-    );
+    this.cpuQuotaUs = cpuQuotaUs(limits.memoryMb);
   }
 
   /**

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CgroupV1 } from "./cgroups-v1.js";
+import type { CgroupLimits, EnvironmentCgroup } from "./cgroup.js";
 import { writeRootSkeleton } from "./root-skeleton.js";
 import type {
   Sandbox,
@@ -37,10 +37,7 @@ export interface IsolationTools {
  * invocations. Ending PID 1 ends the whole tree.
  */
 export class IsolatedSandbox implements Sandbox {
-  readonly isolation =
-    "isolated: mount, PID, IPC and UTS namespaces (and a network namespace for functions in " +
-    "a VPC), an unprivileged user, a private root and /tmp, and cgroup v1 limits on " +
-    "memory, CPU and pids; freezing between invocations";
+  readonly isolation: string;
   readonly isolatesNetwork = true;
 
   private readonly mountPoint: string;
@@ -49,13 +46,18 @@ export class IsolatedSandbox implements Sandbox {
   /**
    * `workDir` is a host folder of the sandbox's own: it holds the skeleton of
    * every root, and an empty folder each environment mounts its root over,
-   * privately. `cgroupParent` holds environments' cgroups in each controller.
+   * privately. `newCgroup` makes one environment's cgroup.
    */
   constructor(
     private readonly tools: IsolationTools,
     workDir: string,
-    private readonly cgroupParent: string,
+    private readonly newCgroup: (limits: CgroupLimits) => EnvironmentCgroup,
+    cgroupVersion: 1 | 2,
   ) {
+    this.isolation =
+      "isolated: mount, PID, IPC and UTS namespaces (and a network namespace for functions " +
+      "in a VPC), an unprivileged user, a private root and /tmp, and cgroup " +
+      `v${cgroupVersion} limits on memory, CPU and pids; freezing between invocations`;
     this.mountPoint = path.join(workDir, "root");
     this.skeleton = path.join(workDir, "skeleton");
     mkdirSync(this.mountPoint, { recursive: true });
@@ -68,7 +70,7 @@ export class IsolatedSandbox implements Sandbox {
 
   start(spec: SandboxSpec): SandboxedProcess {
     // 1. A cgroup with the function's limits, joined before anything runs.
-    const cgroup = new CgroupV1(this.cgroupParent, { memoryMb: spec.memoryMb });
+    const cgroup = this.newCgroup({ memoryMb: spec.memoryMb });
     // Limitation: outside a VPC an environment shares the host's network
     // namespace: it reaches the network, as on Lambda, but also local ports.
     const args = [

@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { hasCgroupsV1, sweepStaleCgroups } from "./cgroups-v1.js";
+import { CgroupV1, hasCgroupsV1, sweepStaleCgroupsV1 } from "./cgroups-v1.js";
+import { CgroupV2, hasCgroupsV2, sweepStaleCgroupsV2 } from "./cgroups-v2.js";
 
 /** The cgroup folder, under each controller, of all Lambkin servers. */
 const CGROUP_PARENT = "lambkin";
@@ -23,7 +24,7 @@ const TOOLS: IsolationTools & Record<string, string> = {
 
 /**
  * The isolated sandbox where the host allows it (root, namespaces, cgroup v1
- * and the tools), else the process-only one with the reason in its
+ * or v2, and the tools), else the process-only one with the reason in its
  * description. `isolated` fails instead of falling back.
  */
 export function selectSandbox(mode: SandboxMode, dataDir: string): Sandbox {
@@ -36,11 +37,23 @@ export function selectSandbox(mode: SandboxMode, dataDir: string): Sandbox {
     }
     return new ProcessSandbox(missing);
   }
-  sweepStaleCgroups(CGROUP_PARENT);
+  const parent = path.join(CGROUP_PARENT, `server-${process.pid}`);
+  const workDir = path.join(dataDir, "sandbox");
+  if (hasCgroupsV1()) {
+    sweepStaleCgroupsV1(CGROUP_PARENT);
+    return new IsolatedSandbox(
+      TOOLS,
+      workDir,
+      (limits) => new CgroupV1(parent, limits),
+      1,
+    );
+  }
+  sweepStaleCgroupsV2(CGROUP_PARENT);
   return new IsolatedSandbox(
     TOOLS,
-    path.join(dataDir, "sandbox"),
-    path.join(CGROUP_PARENT, `server-${process.pid}`),
+    workDir,
+    (limits) => new CgroupV2(parent, limits),
+    2,
   );
 }
 
@@ -48,9 +61,9 @@ export function selectSandbox(mode: SandboxMode, dataDir: string): Sandbox {
 function missingForIsolation(): string | undefined {
   if (process.platform !== "linux") return "not Linux";
   if (process.getuid?.() !== 0) return "not running as root";
-  // Limitation: only cgroup v1 controllers are driven; a v2-only host runs process-only.
-  if (!hasCgroupsV1())
-    return "no cgroup v1 memory, cpu, pids and freezer controllers";
+  if (!hasCgroupsV1() && !hasCgroupsV2()) {
+    return "neither cgroup v1 (memory, cpu, pids, freezer) nor v2 (memory, cpu, pids) controllers";
+  }
   // Limitation: only /usr is mounted into environments, so the host's Node.js must live there.
   if (!process.execPath.startsWith("/usr/")) {
     return `Node.js is at ${process.execPath}, outside /usr`;
