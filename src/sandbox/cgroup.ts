@@ -1,4 +1,5 @@
 import { readdirSync, rmdirSync } from "node:fs";
+import path from "node:path";
 
 /** Where the kernel shows cgroups. */
 export const CGROUP_ROOT = "/sys/fs/cgroup";
@@ -39,7 +40,7 @@ export function cpuQuotaUs(memoryMb: number): number {
 }
 
 /** The entries of a folder, or none if it is gone. */
-export function listOrNothing(dir: string): string[] {
+function listOrNothing(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {
@@ -68,12 +69,19 @@ export function processRuns(pid: number): boolean {
 }
 
 /**
- * The folders `server-<pid>` under `base` whose server is gone: a server
- * killed before it could remove its environments' cgroups leaves them.
+ * Removes the folders `server-<pid>` under `base` whose server is gone, and
+ * their environments' folders: a server killed before it could clean up
+ * leaves them. Another server starting now may sweep the same folders, so
+ * one already gone is fine.
  */
-export function staleServerDirs(base: string): string[] {
-  return listOrNothing(base).filter((name) => {
+export function sweepStaleServerDirs(base: string): void {
+  for (const name of listOrNothing(base)) {
     const pid = /^server-(\d+)$/.exec(name)?.[1];
-    return pid !== undefined && !processRuns(Number(pid));
-  });
+    if (pid === undefined || processRuns(Number(pid))) continue;
+    const serverDir = path.join(base, name);
+    for (const env of listOrNothing(serverDir)) {
+      if (env.startsWith("env-")) tryRmdir(path.join(serverDir, env));
+    }
+    tryRmdir(serverDir);
+  }
 }

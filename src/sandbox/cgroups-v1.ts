@@ -5,9 +5,8 @@ import {
   CFS_PERIOD_US,
   CGROUP_ROOT as ROOT,
   cpuQuotaUs,
-  listOrNothing,
   PIDS_MAX,
-  staleServerDirs,
+  sweepStaleServerDirs,
   tryRmdir,
   type CgroupLimits,
   type EnvironmentCgroup,
@@ -19,15 +18,7 @@ type Controller = (typeof CONTROLLERS)[number];
 /** Removes the v1 cgroups of Lambkin servers that are gone. */
 export function sweepStaleCgroupsV1(parent: string): void {
   for (const controller of CONTROLLERS) {
-    const base = path.join(ROOT, controller, parent);
-    // Another server starting now may sweep the same folders: gone is fine.
-    for (const server of staleServerDirs(base)) {
-      const serverDir = path.join(base, server);
-      for (const env of listOrNothing(serverDir)) {
-        if (env.startsWith("env-")) tryRmdir(path.join(serverDir, env));
-      }
-      tryRmdir(serverDir);
-    }
+    sweepStaleServerDirs(path.join(ROOT, controller, parent));
   }
 }
 

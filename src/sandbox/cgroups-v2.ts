@@ -5,9 +5,8 @@ import {
   CFS_PERIOD_US,
   CGROUP_ROOT,
   cpuQuotaUs,
-  listOrNothing,
   PIDS_MAX,
-  staleServerDirs,
+  sweepStaleServerDirs,
   tryRmdir,
   type CgroupLimits,
   type EnvironmentCgroup,
@@ -30,14 +29,7 @@ export function hasCgroupsV2(root = CGROUP_ROOT): boolean {
 
 /** Removes the v2 cgroups of Lambkin servers that are gone. */
 export function sweepStaleCgroupsV2(parent: string, root = CGROUP_ROOT): void {
-  const base = path.join(root, parent);
-  for (const server of staleServerDirs(base)) {
-    const serverDir = path.join(base, server);
-    for (const env of listOrNothing(serverDir)) {
-      if (env.startsWith("env-")) tryRmdir(path.join(serverDir, env));
-    }
-    tryRmdir(serverDir);
-  }
+  sweepStaleServerDirs(path.join(root, parent));
 }
 
 /**
