@@ -5,6 +5,7 @@ import { before, describe, it } from "node:test";
 import { UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { countMatching, pollFunctionLog } from "../support/logs.js";
 import {
+  bystander,
   createFunction,
   invoke,
   logTailOf,
@@ -31,19 +32,10 @@ describe("the isolated sandbox", () => {
   let lambkin: LambkinProcess;
   before(async () => {
     lambkin = await startLambkin({ args: ["--sandbox", "isolated"] });
-    await createFunction(
-      lambkin.client,
-      "bystander",
-      fn("return 'still here';"),
-    );
+    await bystander.create(lambkin.client);
   });
 
-  const bystanderAnswers = async () => {
-    assert.equal(
-      payloadOf(await invoke(lambkin.client, "bystander")),
-      "still here",
-    );
-  };
+  const bystanderAnswers = () => bystander.answers(lambkin.client);
 
   it("says at startup that isolation is in force", () => {
     assert.match(lambkin.stdout(), /^Isolation: isolated: /m);

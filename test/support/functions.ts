@@ -122,3 +122,21 @@ export async function awsError(
   }
   assert.fail("the call succeeded");
 }
+
+/**
+ * A function that only answers "still here": tests of misbehaving functions
+ * check with it that the rest of the platform keeps serving.
+ */
+export const bystander = {
+  create: (client: LambdaClient) =>
+    createFunction(
+      client,
+      "bystander",
+      zipFiles({
+        "index.mjs": "export const handler = async () => 'still here';",
+      }),
+    ),
+  answers: async (client: LambdaClient) => {
+    assert.equal(payloadOf(await invoke(client, "bystander")), "still here");
+  },
+};
