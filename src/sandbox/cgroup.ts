@@ -30,8 +30,11 @@ export interface EnvironmentCgroup {
   /** Stops every process of the tree until `thaw`; timers do not fire meanwhile. */
   freeze(): void;
   thaw(): void;
-  /** Kills whatever is left in the cgroup and removes it; later calls do nothing. */
-  remove(): void;
+  /**
+   * Kills whatever is left in the cgroup and removes it; true once it is
+   * gone. Right after a kill the kernel may still hold it for a moment.
+   */
+  remove(): boolean;
 }
 
 /** The CFS quota, in microseconds per period, for a function's memory size. */
@@ -83,5 +86,16 @@ export function sweepStaleServerDirs(base: string): void {
       if (env.startsWith("env-")) tryRmdir(path.join(serverDir, env));
     }
     tryRmdir(serverDir);
+  }
+}
+
+/** Removes a cgroup, retrying for up to `limitMs` while the kernel still holds it. */
+export async function removeSoon(
+  cgroup: EnvironmentCgroup,
+  limitMs = 1000,
+): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!cgroup.remove() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -99,9 +99,8 @@ export class CgroupV1 implements EnvironmentCgroup {
     if (!this.removed) this.write("freezer", "freezer.state", "THAWED");
   }
 
-  /** Kills whatever is left in the cgroup and removes it; later calls do nothing. */
-  remove(): void {
-    if (this.removed) return;
+  remove(): boolean {
+    if (this.removed) return true;
     this.thaw();
     const pids = (this.read("pids", "cgroup.procs") ?? "")
       .split("\n")
@@ -113,8 +112,8 @@ export class CgroupV1 implements EnvironmentCgroup {
         // Gone already.
       }
     }
-    // Busy for a moment after a kill: the exit handler removes it again.
     this.removed = Object.values(this.dirs).every(tryRmdir);
+    return this.removed;
   }
 
   private write(controller: Controller, file: string, value: string): void {

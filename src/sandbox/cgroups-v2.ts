@@ -91,13 +91,13 @@ export class CgroupV2 implements EnvironmentCgroup {
     if (!this.removed) this.write("cgroup.freeze", "0");
   }
 
-  remove(): void {
-    if (this.removed) return;
+  remove(): boolean {
+    if (this.removed) return true;
     if (existsSync(path.join(this.dir, "cgroup.kill")))
       this.write("cgroup.kill", "1");
     else this.killListed();
-    // Busy for a moment after a kill: the exit handler removes it again.
     this.removed = tryRmdir(this.dir);
+    return this.removed;
   }
 
   private killListed(): void {

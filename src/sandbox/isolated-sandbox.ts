@@ -3,7 +3,11 @@ import { mkdirSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CgroupLimits, EnvironmentCgroup } from "./cgroup.js";
+import {
+  removeSoon,
+  type CgroupLimits,
+  type EnvironmentCgroup,
+} from "./cgroup.js";
 import { writeRootSkeleton } from "./root-skeleton.js";
 import type {
   Sandbox,
@@ -123,8 +127,9 @@ export class IsolatedSandbox implements Sandbox {
       child.once("exit", (code, signal) => {
         samplePeak();
         const outOfMemory = cgroup.outOfMemory();
-        cgroup.remove();
-        resolve({ ...signalled(code, signal), outOfMemory });
+        void removeSoon(cgroup).then(() =>
+          resolve({ ...signalled(code, signal), outOfMemory }),
+        );
       });
     });
     return {
