@@ -99,6 +99,7 @@ class FunctionOperations {
       );
     }
     rejectUnsupportedMembers(body);
+    this.checkRunnable(settings.runtime);
     // Limitation: Publish is ignored until versions exist; the response shows $LATEST.
     const code = await storeUploadedCode(
       body.Code as object,
@@ -217,6 +218,7 @@ class FunctionOperations {
     checkRevision(current, body.RevisionId);
     const settings = checkFunctionSettings(body);
     rejectUnsupportedMembers(body);
+    if (settings.runtime) this.checkRunnable(settings.runtime);
     const { vpcConfig, ...rest } = settings;
     return this.replace(current, {
       ...rest,
@@ -267,6 +269,12 @@ class FunctionOperations {
     }
     this.context.environments.retire(current.name);
     return { status: 200, body: this.configuration(next, "after-update") };
+  }
+
+  /** Refuses a runtime this host has no interpreter for, saying what to install. */
+  private checkRunnable(runtime: string): void {
+    const missing = this.context.environments.runtimeUnavailable(runtime);
+    if (missing) throw invalidParameterValue(missing);
   }
 
   private find(target: Target): FunctionRecord {

@@ -2,6 +2,7 @@ import type { FunctionRecord } from "../model/index.js";
 import type { EnvironmentDeps } from "./environment.js";
 import { EnvironmentPool } from "./environment-pool.js";
 import type { InvocationRequest, InvocationResult } from "./invocation.js";
+import { missingInterpreter } from "./runtime-launchers.js";
 
 /** Where a function's unpacked code lives. */
 export type CodeLocator = (fn: FunctionRecord) => string;
@@ -25,6 +26,11 @@ export class EnvironmentManager {
     request: InvocationRequest,
   ): Promise<InvocationResult> {
     return this.poolFor(fn).invoke(request);
+  }
+
+  /** Why a runtime cannot run on this host (no interpreter), or undefined if it can. */
+  runtimeUnavailable(runtime: string): string | undefined {
+    return missingInterpreter(runtime);
   }
 
   /** Retires the environments of a function, after a change or a deletion. */

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { FunctionRecord, Region } from "../model/index.js";
+import type { FunctionRecord, Region, RuntimeFamily } from "../model/index.js";
 import { logGroupName } from "../model/index.js";
 
 /** Where the platform around an environment can be reached. */
@@ -23,7 +23,20 @@ export interface EnvironmentIdentity {
   runtimeDir: string;
   runtimeApi: string;
   logStreamName: string;
+  family: RuntimeFamily;
 }
+
+/** Where each runtime family looks for modules, as AWS sets it. */
+const RUNTIME_PATHS: Record<
+  RuntimeFamily,
+  (identity: EnvironmentIdentity) => Record<string, string>
+> = {
+  nodejs: (identity) => ({
+    NODE_PATH: [identity.runtimeDir, identity.codeDir].join(":"),
+  }),
+  python: (identity) => ({ PYTHONPATH: identity.runtimeDir }),
+  provided: () => ({}),
+};
 
 /**
  * The process environment of a function: AWS's reserved variables, the
@@ -45,7 +58,7 @@ export function environmentVariables(
     ].join(":"),
     LANG: "en_US.UTF-8",
     TZ: ":UTC",
-    NODE_PATH: [identity.runtimeDir, identity.codeDir].join(":"),
+    ...RUNTIME_PATHS[identity.family](identity),
     AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
     AWS_XRAY_DAEMON_ADDRESS: "169.254.79.129:2000",
     AWS_ENDPOINT_URL: platform.apiEndpoint,
@@ -54,7 +67,10 @@ export function environmentVariables(
   const reserved: Record<string, string> = {
     _HANDLER: fn.handler,
     AWS_REGION: where.region,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    // Custom runtimes get no AWS_EXECUTION_ENV, as on AWS.
+    ...(identity.family === "provided"
+      ? {}
+      : { AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}` }),
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: identity.version,

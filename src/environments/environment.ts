@@ -231,6 +231,7 @@ export class Environment {
         codeDir: inside.codeDir,
         runtimeDir: inside.runtimeDir,
         runtimeApi: offline ? OFFLINE_ENDPOINTS.runtimeApi : this.api.address,
+        family: launch.family,
         logStreamName: this.logStreamName,
       },
       this.deps.where,
@@ -244,9 +245,14 @@ export class Environment {
           "cannot take its network away; it reaches the network.",
       );
     }
+    // A custom runtime's own `bootstrap` runs directly; others run ours.
     this.process = this.deps.sandbox.start({
-      command: launch.command,
-      args: [path.posix.join(inside.runtimeDir, launch.bootstrapFile)],
+      command:
+        launch.interpreter ??
+        path.posix.join(inside.codeDir, launch.bootstrapFile),
+      args: launch.interpreter
+        ? [path.posix.join(inside.runtimeDir, launch.bootstrapFile)]
+        : [],
       env,
       codeDir,
       runtimeDir: launch.runtimeDir,

@@ -1,18 +1,25 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   runtimeSupport,
   runtimeVersionArn,
   type Region,
+  type RuntimeFamily,
 } from "../model/index.js";
 
 /** How to start the bootstrap of a runtime, and what to tell the function's log. */
 export interface RuntimeLaunch {
-  /** The interpreter, a host path. */
-  command: string;
-  /** The host folder of the bootstrap, LAMBDA_RUNTIME_DIR. */
+  family: RuntimeFamily;
+  /**
+   * The interpreter that runs `runtimeDir/bootstrapFile` (a path that is the
+   * same inside the sandbox), or undefined for a custom runtime, whose own
+   * executable `bootstrap` in the function's code is started.
+   */
+  interpreter?: string;
+  /** The host folder of Lambkin's bootstrap for this runtime, LAMBDA_RUNTIME_DIR. */
   runtimeDir: string;
-  /** The bootstrap's file name in `runtimeDir`. */
   bootstrapFile: string;
   /** The INIT_START line of a new environment. */
   initStartLine: string;
@@ -20,29 +27,89 @@ export interface RuntimeLaunch {
   notices: string[];
 }
 
-const NODE_BOOTSTRAP = fileURLToPath(
-  new URL("../runtimes/nodejs/bootstrap.js", import.meta.url),
+const RUNTIMES_DIR = fileURLToPath(new URL("../runtimes/", import.meta.url));
+const NODE_BOOTSTRAP = path.join(RUNTIMES_DIR, "nodejs", "bootstrap.js");
+/** Python bootstraps are not compiled: they run from the source tree. */
+const PYTHON_RUNTIME_DIR = fileURLToPath(
+  new URL("../../../src/runtimes/python/", import.meta.url),
 );
+/** The host's Python, inside /usr so that the isolated sandbox shows it too. */
+const HOST_PYTHON = "/usr/bin/python3";
+
+let hostPythonVersion: string | undefined;
+
+/** `3.11.2`: the version of the host's Python, asked once. */
+function pythonVersion(): string {
+  hostPythonVersion ??= spawnSync(HOST_PYTHON, [
+    "-c",
+    "import sys; print('%d.%d.%d' % sys.version_info[:3])",
+  ])
+    .stdout.toString()
+    .trim();
+  return hostPythonVersion;
+}
+
+/** Why a runnable runtime cannot run on this host, or undefined if it can. */
+export function missingInterpreter(runtime: string): string | undefined {
+  const support = runtimeSupport(runtime);
+  if (
+    support.kind === "runnable" &&
+    support.family === "python" &&
+    !existsSync(HOST_PYTHON)
+  ) {
+    return `This Lambkin host has no Python interpreter at ${HOST_PYTHON} to run ${runtime}; install python3 (Debian: apt-get install python3).`;
+  }
+  return undefined;
+}
 
 /** The launch of a runtime Lambkin can run; callers validated the runtime before. */
 export function launchFor(runtime: string, where: Region): RuntimeLaunch {
   const support = runtimeSupport(runtime);
   if (support.kind !== "runnable")
     throw new Error(`runtime ${runtime} cannot be launched`);
-  const [major, minor] = process.versions.node.split(".");
-  const notices =
-    Number(major) === support.major
-      ? []
-      : [
-          `Lambkin: this function's runtime is ${runtime}, but this environment runs on the ` +
-            `host's Node.js ${process.version} (major ${major}, not ${support.major}).`,
-        ];
   const versionArn = runtimeVersionArn(where.region, runtime);
-  return {
-    command: process.execPath,
-    runtimeDir: path.dirname(NODE_BOOTSTRAP),
-    bootstrapFile: path.basename(NODE_BOOTSTRAP),
-    initStartLine: `INIT_START Runtime Version: nodejs:${major}.v${minor}\tRuntime Version ARN: ${versionArn}`,
-    notices,
-  };
+  const initStart = (version: string) =>
+    `INIT_START Runtime Version: ${version}\tRuntime Version ARN: ${versionArn}`;
+  const mismatch = (language: string, host: string) =>
+    `Lambkin: this function's runtime is ${runtime}, but this environment runs on the ` +
+    `host's ${language} ${host}.`;
+  switch (support.family) {
+    case "nodejs": {
+      const [major, minor] = process.versions.node.split(".");
+      return {
+        family: "nodejs",
+        interpreter: process.execPath,
+        runtimeDir: path.dirname(NODE_BOOTSTRAP),
+        bootstrapFile: path.basename(NODE_BOOTSTRAP),
+        initStartLine: initStart(`nodejs:${major}.v${minor}`),
+        notices:
+          major === support.version
+            ? []
+            : [mismatch("Node.js", process.version)],
+      };
+    }
+    case "python": {
+      const version = pythonVersion();
+      const [major, minor, patch] = version.split(".");
+      return {
+        family: "python",
+        interpreter: HOST_PYTHON,
+        runtimeDir: PYTHON_RUNTIME_DIR,
+        bootstrapFile: "bootstrap.py",
+        initStartLine: initStart(`python:${major}.${minor}.v${patch}`),
+        notices:
+          `${major}.${minor}` === support.version
+            ? []
+            : [mismatch("Python", version)],
+      };
+    }
+    case "provided":
+      return {
+        family: "provided",
+        runtimeDir: RUNTIMES_DIR,
+        bootstrapFile: "bootstrap",
+        initStartLine: initStart(`${runtime}.v1`),
+        notices: [],
+      };
+  }
 }

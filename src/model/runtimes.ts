@@ -76,18 +76,28 @@ const DEPRECATED = new Set([
 ]);
 
 /** The language family of a runtime Lambkin can run. */
-export type RuntimeFamily = "nodejs";
+export type RuntimeFamily = "nodejs" | "python" | "provided";
 
-/** Runtimes Lambkin runs, with the family whose bootstrap serves them. */
-const RUNNABLE: Record<string, { family: RuntimeFamily; major: number }> = {
-  "nodejs18.x": { family: "nodejs", major: 18 },
-  "nodejs20.x": { family: "nodejs", major: 20 },
-  "nodejs22.x": { family: "nodejs", major: 22 },
+/**
+ * Runtimes Lambkin runs: the family whose bootstrap serves them, and the
+ * language version the runtime names (`20`, `3.12`; none for custom ones).
+ */
+const RUNNABLE: Record<string, { family: RuntimeFamily; version: string }> = {
+  "nodejs18.x": { family: "nodejs", version: "18" },
+  "nodejs20.x": { family: "nodejs", version: "20" },
+  "nodejs22.x": { family: "nodejs", version: "22" },
+  "python3.9": { family: "python", version: "3.9" },
+  "python3.10": { family: "python", version: "3.10" },
+  "python3.11": { family: "python", version: "3.11" },
+  "python3.12": { family: "python", version: "3.12" },
+  "python3.13": { family: "python", version: "3.13" },
+  "provided.al2": { family: "provided", version: "" },
+  "provided.al2023": { family: "provided", version: "" },
 };
 
 /** How Lambkin stands with a runtime identifier. */
 export type RuntimeSupport =
-  | { kind: "runnable"; family: RuntimeFamily; major: number }
+  | { kind: "runnable"; family: RuntimeFamily; version: string }
   | { kind: "deprecated" }
   | { kind: "not-offered" }
   | { kind: "unknown" };

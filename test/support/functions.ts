@@ -10,7 +10,7 @@ import {
   type LambdaClient,
   LambdaServiceException,
 } from "@aws-sdk/client-lambda";
-import { zipSync } from "fflate";
+import { zipSync, type Zippable } from "fflate";
 
 /** The shared example functions, `../shared/examples` beside the repo. */
 export const EXAMPLES_DIR = path.resolve(
@@ -24,14 +24,21 @@ export const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
 /** Entries carry a fixed time, so that the same files always make the same zip. */
 const FIXED_TIME = { mtime: new Date("2026-01-01T00:00:00Z") };
 
-/** Zips the files of a folder (not the folder itself), as a deployment package. */
+/**
+ * Zips the files of a folder (not the folder itself), as a deployment
+ * package, keeping their Unix modes so that an executable stays executable.
+ */
 export function zipDirectory(dir: string): Uint8Array {
-  const files: Record<string, Uint8Array> = {};
+  const files: Zippable = {};
   const walk = (relative: string) => {
     for (const name of readdirSync(path.join(dir, relative))) {
       const entry = path.join(relative, name);
-      if (statSync(path.join(dir, entry)).isDirectory()) walk(entry);
-      else files[entry] = readFileSync(path.join(dir, entry));
+      const stat = statSync(path.join(dir, entry));
+      if (stat.isDirectory()) walk(entry);
+      else {
+        const attrs = ((0o100000 | (stat.mode & 0o777)) << 16) >>> 0;
+        files[entry] = [readFileSync(path.join(dir, entry)), { os: 3, attrs }];
+      }
     }
   };
   walk("");
