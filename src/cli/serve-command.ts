@@ -47,7 +47,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
       `Isolation: ${server.isolation}`,
       // Lambkin checks no signatures, but the AWS CLI will not sign without credentials.
       "Try it:",
-      `  AWS_ACCESS_KEY_ID=lambkin AWS_SECRET_ACCESS_KEY=lambkin aws lambda list-functions --endpoint-url ${server.url} --region ${config.region}`,
+      "  AWS_ACCESS_KEY_ID=lambkin AWS_SECRET_ACCESS_KEY=lambkin aws lambda list-functions " +
+        `--endpoint-url ${server.url} --region ${config.region}`,
       "",
     ].join("\n"),
   );

@@ -57,7 +57,10 @@ export function missingInterpreter(runtime: string): string | undefined {
     support.family === "python" &&
     !existsSync(HOST_PYTHON)
   ) {
-    return `This Lambkin host has no Python interpreter at ${HOST_PYTHON} to run ${runtime}; install python3 (Debian: apt-get install python3).`;
+    return (
+      `This Lambkin host has no Python interpreter at ${HOST_PYTHON} to run ${runtime}; ` +
+      "install python3 (Debian: apt-get install python3)."
+    );
   }
   return undefined;
 }

@@ -156,7 +156,12 @@ export interface RuntimeSetup {
   nodePath?: string[];
   /** Files outside the code directory, relative to the scratch directory. */
   scratchFiles?: Record<string, string>;
+  /** The program to run instead of Node.js with our Node.js bootstrap. */
+  program?: { command: string; args: string[] };
 }
+
+/** How long `waitForLine` waits before failing, so a broken bootstrap cannot hang a test. */
+const LINE_DEADLINE_MS = 5_000;
 
 /** A running bootstrap with its fake Runtime API. */
 export interface RunningRuntime {
@@ -201,7 +206,11 @@ export async function startRuntime(
   await writeFiles(scratch, setup.scratchFiles ?? {});
   const api = new FakeRuntimeApi();
   const address = await api.listen();
-  const child = spawn(process.execPath, [BOOTSTRAP], {
+  const program = setup.program ?? {
+    command: process.execPath,
+    args: [BOOTSTRAP],
+  };
+  const child = spawn(program.command, program.args, {
     cwd: taskRoot,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
@@ -241,13 +250,21 @@ export async function startRuntime(
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
   const waitForLine = async (pattern: RegExp): Promise<string> => {
+    const deadline = Date.now() + LINE_DEADLINE_MS;
     for (;;) {
       const line = out.split("\n").find((candidate) => pattern.test(candidate));
       if (line !== undefined) return line;
-      if (outEnded) {
+      const left = deadline - Date.now();
+      if (outEnded || left <= 0) {
         throw new Error(`no stdout line matches ${pattern}:\n${out}${err}`);
       }
-      await new Promise<void>((resolve) => outputWaiters.push(resolve));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        outputWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
   };
   const beforeExit = <T>(pending: Promise<T>): Promise<T> =>

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { FakeRuntimeApi, type Posted } from "./nodejs-runtime-harness.js";
+import {
+  startRuntime,
+  type Posted,
+  type RunningRuntime,
+} from "./nodejs-runtime-harness.js";
 
 const BOOTSTRAP = fileURLToPath(
   new URL("../../../src/runtimes/python/bootstrap.py", import.meta.url),
@@ -16,26 +16,8 @@ const TIMESTAMP = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z`;
 const INIT_ERROR_PATH = "/2018-06-01/runtime/init/error";
 const ERROR_TYPE_HEADER = "lambda-runtime-function-error-type";
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:test-fn";
-/** How long a test waits for a log line before failing. */
-const LINE_DEADLINE_MS = 5_000;
 
-/** A running Python bootstrap with its fake Runtime API. */
-interface PythonRuntime {
-  api: FakeRuntimeApi;
-  child: ChildProcess;
-  taskRoot: string;
-  exited: Promise<number | null>;
-  /** Sends an event; fails if the process exits before answering. */
-  invoke(event: unknown, headers?: Record<string, string>): Promise<Posted>;
-  /** Waits for a post; fails if the process exits before making it. */
-  waitForPost(match: (post: Posted) => boolean): Promise<Posted>;
-  stdout(): string;
-  /** Resolves once stdout has a line matching `pattern`. */
-  waitForLine(pattern: RegExp): Promise<string>;
-  dispose(): Promise<void>;
-}
-
-const running: PythonRuntime[] = [];
+const running: RunningRuntime[] = [];
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((runtime) => runtime.dispose()));
@@ -44,94 +26,18 @@ afterEach(async () => {
 /** Joins lines of handler source. */
 const py = (...lines: string[]): string => lines.join("\n") + "\n";
 
-/** Writes the code directory, starts a fake Runtime API and the bootstrap. */
+/** Writes the code directory, starts a fake Runtime API and the Python bootstrap. */
 async function start(
   files: Record<string, string>,
   handler: string,
   env: Record<string, string> = {},
-): Promise<PythonRuntime> {
-  const scratch = await mkdtemp(join(tmpdir(), "lambkin-py-rt-"));
-  const taskRoot = join(scratch, "task");
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(taskRoot, path)), { recursive: true });
-    await writeFile(join(taskRoot, path), text);
-  }
-  await mkdir(taskRoot, { recursive: true });
-  const api = new FakeRuntimeApi();
-  const address = await api.listen();
-  const child = spawn(PYTHON, [BOOTSTRAP], {
-    cwd: taskRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      AWS_LAMBDA_RUNTIME_API: address,
-      _HANDLER: handler,
-      LAMBDA_TASK_ROOT: taskRoot,
-      AWS_LAMBDA_FUNCTION_NAME: "test-fn",
-      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "256",
-      AWS_LAMBDA_LOG_GROUP_NAME: "/aws/lambda/test-fn",
-      AWS_LAMBDA_LOG_STREAM_NAME: "2026/01/01/[$LATEST]0123456789abcdef",
-      PYTHONDONTWRITEBYTECODE: "1",
-      ...env,
-    },
+): Promise<RunningRuntime> {
+  const runtime = await startRuntime({
+    files,
+    handler,
+    env: { PYTHONDONTWRITEBYTECODE: "1", ...env },
+    program: { command: PYTHON, args: [BOOTSTRAP] },
   });
-  let out = "";
-  let err = "";
-  const waiters: Array<() => void> = [];
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    out += chunk;
-    for (const wake of waiters.splice(0)) wake();
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    err += chunk;
-  });
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  void exited.then(() => {
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const beforeExit = <T>(pending: Promise<T>): Promise<T> =>
-    Promise.race([
-      pending,
-      exited.then((code) => {
-        throw new Error(`runtime exited with ${code}:\n${out}${err}`);
-      }),
-    ]);
-  const runtime: PythonRuntime = {
-    api,
-    child,
-    taskRoot,
-    exited,
-    invoke: (event, headers) => beforeExit(api.invoke(event, headers)),
-    waitForPost: (match) => beforeExit(api.waitForPost(match)),
-    stdout: () => out,
-    waitForLine: async (pattern) => {
-      const deadline = Date.now() + LINE_DEADLINE_MS;
-      for (;;) {
-        const line = out.split("\n").find((l) => pattern.test(l));
-        if (line !== undefined) return line;
-        const left = deadline - Date.now();
-        if (child.exitCode !== null || left <= 0) {
-          throw new Error(`no stdout line matches ${pattern}:\n${out}${err}`);
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    },
-    dispose: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGKILL");
-        await exited;
-      }
-      await api.close();
-      await rm(scratch, { recursive: true, force: true });
-    },
-  };
   running.push(runtime);
   return runtime;
 }
@@ -149,7 +55,7 @@ async function expectInitError(
   files: Record<string, string>,
   handler: string,
   errorType: string,
-): Promise<{ body: Record<string, unknown>; runtime: PythonRuntime }> {
+): Promise<{ body: Record<string, unknown>; runtime: RunningRuntime }> {
   const runtime = await start(files, handler);
   const posted = await runtime.api.waitForPost(
     (p) => p.path === INIT_ERROR_PATH,
