@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import {
   checkFunctionName,
   checkFunctionSettings,
-  checkLayers,
   checkTags,
   constraintViolation,
   functionArn,
@@ -18,52 +17,52 @@ import {
   validation,
   type FunctionRecord,
 } from "../model/index.js";
-import type { ApiRequest, ApiResponse, Route } from "./http-types.js";
+import {
+  controlPlaneRoute,
+  type ApiRequest,
+  type ApiResponse,
+  type Route,
+} from "./http-types.js";
 import type { ApiContext } from "./api-context.js";
 import { storeUploadedCode } from "./function-code.js";
+import { prepareLayers, resolveLayers } from "./function-layers.js";
 import { jsonBody, targetOf, type Target } from "./request-parsing.js";
 
 const FUNCTIONS = "/2015-03-31/functions";
-const CONTROL_PLANE_LIMIT = LIMITS.createFunctionRequestMaxBytes;
 
 /** The function operations of the Lambda API. */
 export function functionRoutes(context: ApiContext): Route[] {
-  const route = (
-    method: string,
-    path: string,
-    operation: string,
-    handler: (request: ApiRequest) => Promise<ApiResponse> | ApiResponse,
-  ): Route => ({
-    method,
-    path,
-    maxBodyBytes: CONTROL_PLANE_LIMIT,
-    tooLargeMessage: () =>
-      `Request must be smaller than ${CONTROL_PLANE_LIMIT} bytes for the ${operation} operation`,
-    handler,
-  });
   const fns = new FunctionOperations(context);
   return [
-    route("POST", FUNCTIONS, "CreateFunction", (r) => fns.create(r)),
-    route("GET", FUNCTIONS, "ListFunctions", (r) => fns.list(r)),
-    route("GET", `${FUNCTIONS}/{FunctionName}`, "GetFunction", (r) =>
-      fns.get(r),
+    controlPlaneRoute("POST", FUNCTIONS, "CreateFunction", (r) =>
+      fns.create(r),
     ),
-    route("DELETE", `${FUNCTIONS}/{FunctionName}`, "DeleteFunction", (r) =>
-      fns.delete(r),
+    controlPlaneRoute("GET", FUNCTIONS, "ListFunctions", (r) => fns.list(r)),
+    controlPlaneRoute(
+      "GET",
+      `${FUNCTIONS}/{FunctionName}`,
+      "GetFunction",
+      (r) => fns.get(r),
     ),
-    route(
+    controlPlaneRoute(
+      "DELETE",
+      `${FUNCTIONS}/{FunctionName}`,
+      "DeleteFunction",
+      (r) => fns.delete(r),
+    ),
+    controlPlaneRoute(
       "GET",
       `${FUNCTIONS}/{FunctionName}/configuration`,
       "GetFunctionConfiguration",
       (r) => fns.getConfiguration(r),
     ),
-    route(
+    controlPlaneRoute(
       "PUT",
       `${FUNCTIONS}/{FunctionName}/configuration`,
       "UpdateFunctionConfiguration",
       (r) => fns.updateConfiguration(r),
     ),
-    route(
+    controlPlaneRoute(
       "PUT",
       `${FUNCTIONS}/{FunctionName}/code`,
       "UpdateFunctionCode",
@@ -98,14 +97,18 @@ class FunctionOperations {
         "Runtime and Handler are mandatory parameters for functions created with deployment packages.",
       );
     }
-    rejectUnsupportedMembers(body);
     this.checkRunnable(settings.runtime);
+    const layers =
+      body.Layers === undefined
+        ? undefined
+        : resolveLayers(body.Layers, this.context);
     // Limitation: Publish is ignored until versions exist; the response shows $LATEST.
     const code = await storeUploadedCode(
       body.Code as object,
       this.context.codeStore,
       "code.",
     );
+    await prepareLayers(code, layers, this.context);
     const fn: FunctionRecord = {
       name,
       runtime: settings.runtime,
@@ -121,6 +124,7 @@ class FunctionOperations {
       vpcConfig: settings.vpcConfig ?? undefined,
       tags: body.Tags === undefined ? undefined : checkTags(body.Tags),
       code,
+      layers,
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(new Date()),
     };
@@ -199,6 +203,7 @@ class FunctionOperations {
       Architectures: body.Architectures,
     });
     const code = await storeUploadedCode(body, this.context.codeStore, "");
+    await prepareLayers(code, current.layers, this.context);
     if (body.DryRun === true) {
       return {
         status: 200,
@@ -211,17 +216,22 @@ class FunctionOperations {
     });
   }
 
-  updateConfiguration(request: ApiRequest): ApiResponse {
+  async updateConfiguration(request: ApiRequest): Promise<ApiResponse> {
     const target = targetOf(request, 140, this.context.where);
     const body = jsonBody(request);
     const current = this.find(target);
     checkRevision(current, body.RevisionId);
     const settings = checkFunctionSettings(body);
-    rejectUnsupportedMembers(body);
     if (settings.runtime) this.checkRunnable(settings.runtime);
+    const layers =
+      body.Layers === undefined
+        ? current.layers
+        : resolveLayers(body.Layers, this.context);
+    await prepareLayers(current.code, layers, this.context);
     const { vpcConfig, ...rest } = settings;
     return this.replace(current, {
       ...rest,
+      layers,
       // Members that replace the whole value; given empty, they remove it.
       environment:
         body.Environment === undefined
@@ -258,6 +268,7 @@ class FunctionOperations {
       environment:
         "environment" in changes ? changes.environment : current.environment,
       vpcConfig: "vpcConfig" in changes ? changes.vpcConfig : current.vpcConfig,
+      layers: "layers" in changes ? changes.layers : current.layers,
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(new Date()),
     };
@@ -318,16 +329,6 @@ class FunctionOperations {
 function checkRevision(fn: FunctionRecord, revisionId: unknown): void {
   if (revisionId !== undefined && revisionId !== fn.revisionId)
     throw preconditionFailed();
-}
-
-/** Members whose features Lambkin does not have yet: refused, never silently ignored. */
-function rejectUnsupportedMembers(body: Record<string, unknown>): void {
-  if (body.Layers !== undefined && checkLayers(body.Layers).length > 0) {
-    // Limitation: layers come with their own issue.
-    throw invalidParameterValue(
-      "Layers are not supported by this Lambkin server yet.",
-    );
-  }
 }
 
 function parseMaxItems(raw: string | null): number {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { LIMITS } from "../model/index.js";
 
 /** A request as route handlers see it, with its body already read. */
 export interface ApiRequest {
@@ -34,4 +35,25 @@ export interface Route {
   /** The 413 message, given the size the body reached. */
   tooLargeMessage: (size: number) => string;
   handler: Handler;
+}
+
+/**
+ * A control-plane route: its body may be as large as a CreateFunction
+ * request, and past that it is refused in AWS's words for `operation`.
+ */
+export function controlPlaneRoute(
+  method: string,
+  path: string,
+  operation: string,
+  handler: Handler,
+): Route {
+  const limit = LIMITS.createFunctionRequestMaxBytes;
+  return {
+    method,
+    path,
+    maxBodyBytes: limit,
+    tooLargeMessage: () =>
+      `Request must be smaller than ${limit} bytes for the ${operation} operation`,
+    handler,
+  };
 }

@@ -3,6 +3,7 @@ import { accountRoutes } from "./account.js";
 import type { ApiContext } from "./api-context.js";
 import { functionRoutes } from "./functions.js";
 import { invokeRoutes } from "./invoke.js";
+import { layerRoutes } from "./layers.js";
 import { lambkinRoutes } from "./lambkin-routes.js";
 
 export type { ApiContext } from "./api-context.js";
@@ -12,6 +13,7 @@ export function apiRoutes(context: ApiContext): Route[] {
   return [
     ...functionRoutes(context),
     ...invokeRoutes(context),
+    ...layerRoutes(context),
     ...accountRoutes(context),
     ...lambkinRoutes(context),
   ];

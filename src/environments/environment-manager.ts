@@ -1,11 +1,11 @@
 import type { FunctionRecord } from "../model/index.js";
-import type { EnvironmentDeps } from "./environment.js";
+import type { EnvironmentDeps, FunctionTrees } from "./environment.js";
 import { EnvironmentPool } from "./environment-pool.js";
 import type { InvocationRequest, InvocationResult } from "./invocation.js";
 import { missingInterpreter } from "./runtime-launchers.js";
 
-/** Where a function's unpacked code lives. */
-export type CodeLocator = (fn: FunctionRecord) => string;
+/** Where a function's unpacked code, and the /opt tree of its layers, live. */
+export type CodeLocator = (fn: FunctionRecord) => FunctionTrees;
 
 /**
  * The pools of all functions. A pool belongs to one revision of a function;

@@ -1,5 +1,9 @@
 import type { FunctionRecord } from "../model/index.js";
-import { Environment, type EnvironmentDeps } from "./environment.js";
+import {
+  Environment,
+  type EnvironmentDeps,
+  type FunctionTrees,
+} from "./environment.js";
 import type { InvocationRequest, InvocationResult } from "./invocation.js";
 
 /**
@@ -20,7 +24,7 @@ export class EnvironmentPool {
 
   constructor(
     readonly fn: FunctionRecord,
-    private readonly codeDir: string,
+    private readonly trees: FunctionTrees,
     private readonly deps: EnvironmentDeps,
     private readonly idleTimeoutMs: number,
   ) {}
@@ -92,11 +96,7 @@ export class EnvironmentPool {
   }
 
   private async startEnvironment(): Promise<Environment> {
-    const environment = await Environment.start(
-      this.fn,
-      this.codeDir,
-      this.deps,
-    );
+    const environment = await Environment.start(this.fn, this.trees, this.deps);
     this.all.add(environment);
     void environment.exited.then(() => {
       if (environment.state !== "busy") this.endEnvironment(environment);

@@ -21,6 +21,8 @@ export interface EnvironmentIdentity {
   version: string;
   codeDir: string;
   runtimeDir: string;
+  /** Where the function's layers are: /opt, unless the sandbox cannot mount it there. */
+  optDir: string;
   runtimeApi: string;
   logStreamName: string;
   family: RuntimeFamily;
@@ -31,10 +33,20 @@ const RUNTIME_PATHS: Record<
   RuntimeFamily,
   (identity: EnvironmentIdentity) => Record<string, string>
 > = {
-  nodejs: (identity) => ({
-    NODE_PATH: [identity.runtimeDir, identity.codeDir].join(":"),
+  nodejs: ({ optDir, runtimeDir, codeDir }) => ({
+    NODE_PATH: [
+      `${optDir}/nodejs/node${process.versions.node.split(".")[0]}/node_modules`,
+      `${optDir}/nodejs/node_modules`,
+      `${runtimeDir}/node_modules`,
+      runtimeDir,
+      codeDir,
+    ].join(":"),
   }),
-  python: (identity) => ({ PYTHONPATH: identity.runtimeDir }),
+  python: ({ optDir, runtimeDir }) => ({
+    PYTHONPATH: runtimeDir,
+    // The Python bootstrap puts the layers' folders on sys.path from here.
+    ...(optDir === "/opt" ? {} : { LAMBKIN_OPT_DIR: optDir }),
+  }),
   provided: () => ({}),
 };
 
@@ -47,14 +59,23 @@ export function environmentVariables(
   where: Region,
   platform: PlatformEndpoints,
 ): Record<string, string> {
-  const { fn } = identity;
+  const { fn, optDir } = identity;
   const defaults: Record<string, string> = {
     PATH: [
       path.dirname(process.execPath),
       "/usr/local/bin",
       "/usr/bin/",
       "/bin",
-      "/opt/bin",
+      `${optDir}/bin`,
+    ].join(":"),
+    LD_LIBRARY_PATH: [
+      "/lib64",
+      "/usr/lib64",
+      identity.runtimeDir,
+      `${identity.runtimeDir}/lib`,
+      identity.codeDir,
+      `${identity.codeDir}/lib`,
+      `${optDir}/lib`,
     ].join(":"),
     LANG: "en_US.UTF-8",
     TZ: ":UTC",

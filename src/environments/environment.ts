@@ -22,7 +22,7 @@ import type {
 import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
 import { PROVIDED_MODULES_DIR } from "./provided-modules.js";
-import { launchFor } from "./runtime-launchers.js";
+import { customBootstrap, launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
 
 /** What every environment shares: where it runs, logs and reports. */
@@ -36,6 +36,12 @@ export interface EnvironmentDeps {
   socketDir: string;
   /** Output an invocation may add to its log before the rest is dropped. */
   maxLogBytesPerInvocation: number;
+}
+
+/** The host folders an environment shows as /var/task and, with layers, /opt. */
+export interface FunctionTrees {
+  codeDir: string;
+  layersDir?: string;
 }
 
 /** The life stages of an environment. */
@@ -83,10 +89,10 @@ export class Environment {
     this.initDone = resolveInit.promise;
   }
 
-  /** Starts an environment for a function whose code is unpacked at `codeDir`. */
+  /** Starts an environment for a function whose code is unpacked in `trees`. */
   static async start(
     fn: FunctionRecord,
-    codeDir: string,
+    trees: FunctionTrees,
     deps: EnvironmentDeps,
   ) {
     let settleInit!: (result: InitResult) => void;
@@ -108,7 +114,7 @@ export class Environment {
         : undefined,
     );
     environment = new Environment(fn, deps, api, init);
-    environment.launch(codeDir, settleInit);
+    environment.launch(trees, settleInit);
     return environment;
   }
 
@@ -217,11 +223,11 @@ export class Environment {
   }
 
   private launch(
-    codeDir: string,
+    trees: FunctionTrees,
     settleInit: (result: InitResult) => void,
   ): void {
     const launch = launchFor(this.fn.runtime, this.deps.where);
-    const inside = this.deps.sandbox.paths(codeDir, launch.runtimeDir);
+    const inside = this.deps.sandbox.paths(trees, launch.runtimeDir);
     const { platform } = this.deps;
     const offline = this.api.address.startsWith("/");
     const env = environmentVariables(
@@ -230,6 +236,7 @@ export class Environment {
         version: "$LATEST",
         codeDir: inside.codeDir,
         runtimeDir: inside.runtimeDir,
+        optDir: inside.optDir,
         runtimeApi: offline ? OFFLINE_ENDPOINTS.runtimeApi : this.api.address,
         family: launch.family,
         logStreamName: this.logStreamName,
@@ -247,14 +254,12 @@ export class Environment {
     }
     // A custom runtime's own `bootstrap` runs directly; others run ours.
     this.process = this.deps.sandbox.start({
-      command:
-        launch.interpreter ??
-        path.posix.join(inside.codeDir, launch.bootstrapFile),
+      command: launch.interpreter ?? customBootstrap(trees, inside),
       args: launch.interpreter
         ? [path.posix.join(inside.runtimeDir, launch.bootstrapFile)]
         : [],
       env,
-      codeDir,
+      ...trees,
       runtimeDir: launch.runtimeDir,
       providedModulesDir: PROVIDED_MODULES_DIR,
       memoryMb: this.fn.memorySize,

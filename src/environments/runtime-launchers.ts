@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -8,6 +8,7 @@ import {
   type Region,
   type RuntimeFamily,
 } from "../model/index.js";
+import type { SandboxPaths } from "../sandbox/index.js";
 
 /** How to start the bootstrap of a runtime, and what to tell the function's log. */
 export interface RuntimeLaunch {
@@ -63,6 +64,27 @@ export function missingInterpreter(runtime: string): string | undefined {
     );
   }
   return undefined;
+}
+
+/**
+ * The `bootstrap` a custom runtime starts, where Lambda looks for it: the
+ * function's own in /var/task, else one a layer put in /opt.
+ */
+export function customBootstrap(
+  trees: { codeDir: string; layersDir?: string },
+  inside: SandboxPaths,
+): string {
+  const present = (dir: string) => {
+    try {
+      lstatSync(path.join(dir, "bootstrap"));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!present(trees.codeDir) && trees.layersDir && present(trees.layersDir))
+    return path.posix.join(inside.optDir, "bootstrap");
+  return path.posix.join(inside.codeDir, "bootstrap");
 }
 
 /** The launch of a runtime Lambkin can run; callers validated the runtime before. */

@@ -1,4 +1,5 @@
 import { functionArn, logGroupName, type Region } from "./arn.js";
+import type { FunctionLayer } from "./layer.js";
 import { runtimeVersionArn } from "./runtimes.js";
 
 /** The stored state of a function's `$LATEST`. */
@@ -17,6 +18,8 @@ export interface FunctionRecord {
   vpcConfig?: VpcConfig;
   tags?: Record<string, string>;
   code: CodeRecord;
+  /** The layer versions unpacked into /opt, in order; absent when there are none. */
+  layers?: FunctionLayer[];
   revisionId: string;
   lastModified: string;
 }
@@ -72,6 +75,14 @@ export function toFunctionConfiguration(
         }
       : {}),
     TracingConfig: { Mode: "PassThrough" },
+    ...(fn.layers?.length
+      ? {
+          Layers: fn.layers.map((layer) => ({
+            Arn: layer.arn,
+            CodeSize: layer.codeSize,
+          })),
+        }
+      : {}),
     RevisionId: fn.revisionId,
     PackageType: "Zip",
     Architectures: fn.architectures,

@@ -5,3 +5,5 @@ export * from "./runtimes.js";
 export * from "./function.js";
 export * from "./validation.js";
 export * from "./environment-variables.js";
+export * from "./layer.js";
+export * from "./layer-validation.js";

@@ -23,4 +23,6 @@ export const LIMITS = {
   listMaxItemsDefault: 50,
   listMaxItemsMax: 10000,
   initTimeoutMs: 10000,
+  layersPerFunction: 5,
+  layerVersionsListMaxItems: 50,
 } as const;

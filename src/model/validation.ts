@@ -173,11 +173,6 @@ export function checkTags(value: unknown): Record<string, string> {
   return checkStringMap(value, "tags");
 }
 
-/** Checks that Layers is a list. */
-export function checkLayers(value: unknown): unknown[] {
-  return checkList(value, "layers");
-}
-
 // AWS refuses a member of the wrong JSON type before it validates constraints,
 // in words we have no record of: the "Member must be ..." texts are our own.
 function typeMismatch(value: unknown, member: string, expected: string) {
@@ -189,18 +184,18 @@ function typeMismatch(value: unknown, member: string, expected: string) {
 }
 
 /** A value as validation messages quote it; lists as AWS writes them, `[a, b]`. */
-function shown(value: unknown): string {
+export function shown(value: unknown): string {
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return `[${value.map(shown).join(", ")}]`;
   return JSON.stringify(value);
 }
 
-function checkString(value: unknown, member: string): string {
+export function checkString(value: unknown, member: string): string {
   if (typeof value !== "string") throw typeMismatch(value, member, "a string");
   return value;
 }
 
-function checkList(value: unknown, member: string): unknown[] {
+export function checkList(value: unknown, member: string): unknown[] {
   if (!Array.isArray(value)) throw typeMismatch(value, member, "a list");
   return value;
 }

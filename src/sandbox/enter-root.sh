@@ -4,17 +4,18 @@
 # tmpfs, switches to it, drops to the sandbox user and starts the bootstrap.
 # Every program started here costs cold-start time, so steps are batched.
 #
-# Arguments: MOUNT_POINT SKELETON CODE_DIR RUNTIME_DIR MODULES_DIR TMP_MB UID GID
-#            RUNTIME_SOCKET API_SOCKET -- COMMAND...
+# Arguments: MOUNT_POINT SKELETON CODE_DIR RUNTIME_DIR MODULES_DIR LAYERS_DIR TMP_MB
+#            UID GID RUNTIME_SOCKET API_SOCKET -- COMMAND...
 # SKELETON is the root's folders, links and /etc, made once (root-skeleton.ts).
+# LAYERS_DIR, the function's merged layers shown as /opt, is "-" without layers.
 # The two sockets are "-" unless the environment has its own, empty network
 # namespace; then they are forwarded to 127.0.0.1:9001 and :9002 inside.
 set -eu
-mount_point=$1 skeleton=$2 code_dir=$3 runtime_dir=$4 modules_dir=$5 tmp_mb=$6
-uid=$7 gid=$8 runtime_socket=$9
+mount_point=$1 skeleton=$2 code_dir=$3 runtime_dir=$4 modules_dir=$5 layers_dir=$6
+tmp_mb=$7 uid=$8 gid=$9
 shift 9
-api_socket=$1
-shift
+runtime_socket=$1 api_socket=$2
+shift 2
 [ "$1" = "--" ] && shift
 # The function's PATH is for the function; setting up uses the system's.
 function_path=$PATH
@@ -30,8 +31,10 @@ cp -a "$skeleton/." "$r/"
 mount -o bind,ro,nosuid,nodev /usr "$r/usr"
 mount -o bind,ro,nosuid,nodev /etc/ssl "$r/etc/ssl"
 
-# 2. The function: its code, the runtime and the SDK AWS provides, read-only.
+# 2. The function: its code, its layers, the runtime and the SDK AWS provides,
+#    read-only.
 mount -o bind,ro,nosuid,nodev "$code_dir" "$r/var/task"
+[ "$layers_dir" = - ] || mount -o bind,ro,nosuid,nodev "$layers_dir" "$r/opt"
 mount -o bind,ro,nosuid,nodev "$runtime_dir" "$r/var/runtime"
 mount -o bind,ro,nosuid,nodev "$modules_dir" "$r/var/node_modules"
 

@@ -69,7 +69,7 @@ export class IsolatedSandbox implements Sandbox {
   }
 
   paths(): SandboxPaths {
-    return { codeDir: "/var/task", runtimeDir: "/var/runtime" };
+    return { codeDir: "/var/task", runtimeDir: "/var/runtime", optDir: "/opt" };
   }
 
   start(spec: SandboxSpec): SandboxedProcess {
@@ -101,6 +101,7 @@ export class IsolatedSandbox implements Sandbox {
       spec.codeDir,
       spec.runtimeDir,
       spec.providedModulesDir,
+      spec.layersDir ?? "-",
       String(spec.ephemeralStorageMb),
       String(SANDBOX_UID),
       String(SANDBOX_GID),

@@ -26,8 +26,17 @@ export class ProcessSandbox implements Sandbox {
       "/tmp size, and functions can see the host's files";
   }
 
-  paths(codeDir: string, runtimeDir: string): SandboxPaths {
-    return { codeDir, runtimeDir };
+  paths(
+    trees: { codeDir: string; layersDir?: string },
+    runtimeDir: string,
+  ): SandboxPaths {
+    // Limitation: with no mount namespace, layers are not at /opt but at
+    // their host folder, which the runtimes are told through their paths.
+    return {
+      codeDir: trees.codeDir,
+      runtimeDir,
+      optDir: trees.layersDir ?? "/opt",
+    };
   }
 
   start(spec: SandboxSpec): SandboxedProcess {

@@ -21,6 +21,7 @@ const FOLDERS = [
   "var/task",
   "var/runtime",
   "var/node_modules",
+  "opt",
   "tmp",
   "proc",
   "dev/shm",

@@ -6,6 +6,8 @@ export interface SandboxPaths {
   codeDir: string;
   /** The runtime's bootstrap and its files, LAMBDA_RUNTIME_DIR. */
   runtimeDir: string;
+  /** The function's layers, merged: /opt. */
+  optDir: string;
 }
 
 /** What to start inside a sandbox, and the limits it should hold to. */
@@ -18,6 +20,8 @@ export interface SandboxSpec {
   /** Host folders, seen inside as `paths(...)` says. */
   codeDir: string;
   runtimeDir: string;
+  /** The merged tree of the function's layers, shown as /opt; absent without layers. */
+  layersDir?: string;
   /** A node_modules folder searched after the function's own (the SDK AWS provides). */
   providedModulesDir: string;
   memoryMb: number;
@@ -68,6 +72,9 @@ export interface Sandbox {
   /** Whether `offline` specs really get no network. */
   readonly isolatesNetwork: boolean;
   /** Where a spec's host folders appear inside this sandbox. */
-  paths(codeDir: string, runtimeDir: string): SandboxPaths;
+  paths(
+    trees: { codeDir: string; layersDir?: string },
+    runtimeDir: string,
+  ): SandboxPaths;
   start(spec: SandboxSpec): SandboxedProcess;
 }

@@ -71,7 +71,12 @@ export async function startServer(
       socketDir,
       maxLogBytesPerInvocation: config.maxLogBytesPerInvocation,
     },
-    (fn) => codeStore.treeDir(fn.code.sha256Hex),
+    (fn) => ({
+      codeDir: codeStore.treeDir(fn.code.sha256Hex),
+      layersDir: fn.layers
+        ? codeStore.layersTreeDir(fn.layers.map((layer) => layer.sha256Hex))
+        : undefined,
+    }),
     config.idleTimeoutSeconds * 1000,
   );
   const invoker = new Invoker(

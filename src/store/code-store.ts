@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { mergeTrees, treeSize } from "./merge-trees.js";
 import { unzipInto, UnzipError } from "./unzip.js";
 import type { CodeRecord } from "../model/index.js";
 
@@ -47,6 +48,38 @@ export class CodeStore {
     return path.join(this.rootDir, "trees", sha256Hex);
   }
 
+  /** The bytes a package's files take once unpacked. */
+  unpackedSize(sha256Hex: string): Promise<number> {
+    return treeSize(this.treeDir(sha256Hex));
+  }
+
+  /**
+   * Where the /opt tree of a list of layer packages lives: each laid over
+   * the ones before it, made once per distinct list by `buildLayersTree`.
+   */
+  layersTreeDir(sha256Hexes: string[]): string {
+    const key = createHash("sha256")
+      .update(sha256Hexes.join(","))
+      .digest("hex");
+    return path.join(this.rootDir, "opt", key);
+  }
+
+  /** Makes the /opt tree of a list of layer packages, unless it exists. */
+  async buildLayersTree(sha256Hexes: string[]): Promise<void> {
+    const dir = this.layersTreeDir(sha256Hexes);
+    if (existsSync(dir)) return;
+    const staging = `${dir}.${randomUUID()}.partial`;
+    try {
+      await mergeTrees(
+        sha256Hexes.map((sha) => this.treeDir(sha)),
+        staging,
+      );
+      await renameUnlessDone(staging, dir);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
   /** The zip bytes of a package, or undefined if the store lacks it. */
   async readZip(sha256Hex: string): Promise<Buffer | undefined> {
     if (!/^[0-9a-f]{64}$/.test(sha256Hex)) return undefined;
@@ -62,10 +95,7 @@ export class CodeStore {
     await mkdir(staging, { recursive: true });
     try {
       await unzipInto(zip, staging, this.maxUnzippedBytes);
-      await rename(staging, treeDir).catch((err: NodeJS.ErrnoException) => {
-        // Another upload of the same bytes finished first: keep its tree.
-        if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
-      });
+      await renameUnlessDone(staging, treeDir);
     } catch (err) {
       if (err instanceof UnzipError) throw new CodeRejectedError(err.reason);
       throw err;
@@ -73,6 +103,13 @@ export class CodeStore {
       await rm(staging, { recursive: true, force: true });
     }
   }
+}
+
+/** Moves a finished tree into place, unless another writer's finished first. */
+async function renameUnlessDone(staging: string, dir: string): Promise<void> {
+  await rename(staging, dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
+  });
 }
 
 async function writeAtomically(file: string, bytes: Buffer): Promise<void> {

@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
-import type { FunctionRecord } from "../model/index.js";
+import type { FunctionRecord, LayerVersionRecord } from "../model/index.js";
 import type {
   EventQueue,
   FunctionTable,
+  LayerTable,
   LogEvent,
   LogTable,
   QueuedEvent,
@@ -15,6 +16,16 @@ CREATE TABLE IF NOT EXISTS functions (
   revision_id TEXT NOT NULL,
   code_size INTEGER NOT NULL,
   record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS layer_names (
+  name TEXT PRIMARY KEY,
+  last_version INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS layer_versions (
+  layer_name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (layer_name, version)
 );
 CREATE TABLE IF NOT EXISTS async_events (
   request_id TEXT PRIMARY KEY,
@@ -46,6 +57,7 @@ export function openSqliteStore(file: string): Store {
   db.exec(SCHEMA);
   return {
     functions: functionTable(db),
+    layers: layerTable(db),
     events: eventQueue(db),
     logs: logTable(db),
     close: () => db.close(),
@@ -93,6 +105,47 @@ function functionTable(db: Database.Database): FunctionTable {
       ).changes === 1,
     delete: (name) => remove.run(name).changes === 1,
     usage: () => usage.get()!,
+  };
+}
+
+function layerTable(db: Database.Database): LayerTable {
+  const bump = db.prepare<[string], { last_version: number }>(
+    `INSERT INTO layer_names (name, last_version) VALUES (?, 1)
+     ON CONFLICT (name) DO UPDATE SET last_version = last_version + 1
+     RETURNING last_version`,
+  );
+  const insert = db.prepare(
+    "INSERT INTO layer_versions (layer_name, version, record) VALUES (?, ?, ?)",
+  );
+  const get = db.prepare<[string, number], { record: string }>(
+    "SELECT record FROM layer_versions WHERE layer_name = ? AND version = ?",
+  );
+  const all = db.prepare<[], { record: string }>(
+    "SELECT record FROM layer_versions ORDER BY layer_name, version DESC",
+  );
+  const remove = db.prepare(
+    "DELETE FROM layer_versions WHERE layer_name = ? AND version = ?",
+  );
+  const parse = (row: { record: string }) =>
+    JSON.parse(row.record) as LayerVersionRecord;
+  const publish = db.transaction(
+    (layer: Omit<LayerVersionRecord, "version">): LayerVersionRecord => {
+      const version = bump.get(layer.layerName)!.last_version;
+      const record: LayerVersionRecord = { ...layer, version };
+      insert.run(layer.layerName, version, JSON.stringify(record));
+      return record;
+    },
+  );
+  return {
+    publish: (layer) => publish(layer),
+    get: (layerName, version) => {
+      const row = get.get(layerName, version);
+      return row ? parse(row) : undefined;
+    },
+    all: () => all.all().map(parse),
+    delete: (layerName, version) => {
+      remove.run(layerName, version);
+    },
   };
 }
 

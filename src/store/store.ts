@@ -1,4 +1,4 @@
-import type { FunctionRecord } from "../model/index.js";
+import type { FunctionRecord, LayerVersionRecord } from "../model/index.js";
 
 /** An Event invocation waiting in, or taken from, the durable queue. */
 export interface QueuedEvent {
@@ -33,6 +33,16 @@ export interface FunctionTable {
   usage(): { functionCount: number; totalCodeSize: number };
 }
 
+/** Persistence of layer versions. */
+export interface LayerTable {
+  /** Stores a new version numbered one past the layer's last, even a deleted one. */
+  publish(layer: Omit<LayerVersionRecord, "version">): LayerVersionRecord;
+  get(layerName: string, version: number): LayerVersionRecord | undefined;
+  /** Every stored version, by layer name and then newest first. */
+  all(): LayerVersionRecord[];
+  delete(layerName: string, version: number): void;
+}
+
 /** The durable queue of Event invocations. */
 export interface EventQueue {
   enqueue(event: QueuedEvent): void;
@@ -55,6 +65,7 @@ export interface LogTable {
 /** Everything Lambkin keeps, behind one interface. */
 export interface Store {
   functions: FunctionTable;
+  layers: LayerTable;
   events: EventQueue;
   logs: LogTable;
   close(): void;

@@ -45,11 +45,22 @@ export function zipDirectory(dir: string): Uint8Array {
   return zipSync(files, FIXED_TIME);
 }
 
-/** Zips in-memory files: `{ "index.mjs": "export const handler = ..." }`. */
-export function zipFiles(files: Record<string, string>): Uint8Array {
+/**
+ * Zips in-memory files: `{ "index.mjs": "export const handler = ..." }`;
+ * the files named in `executables` get mode 0755.
+ */
+export function zipFiles(
+  files: Record<string, string>,
+  executables: string[] = [],
+): Uint8Array {
+  const modeOf = (name: string) =>
+    executables.includes(name) ? 0o100755 : 0o100644;
   return zipSync(
     Object.fromEntries(
-      Object.entries(files).map(([name, text]) => [name, Buffer.from(text)]),
+      Object.entries(files).map(([name, text]) => [
+        name,
+        [Buffer.from(text), { os: 3, attrs: (modeOf(name) << 16) >>> 0 }],
+      ]),
     ),
     FIXED_TIME,
   );

@@ -276,15 +276,24 @@ def describe_exception(error):
 
 
 def set_up_sys_path(task_root):
-    """Task root first, then the layer folders, then whatever was there."""
-    minor = "python%d.%d" % sys.version_info[:2]
+    """Task root first, then the layers' folders, then whatever was there.
+
+    Layers keep packages in python/lib/pythonX.Y/site-packages for the
+    function's runtime; the host's own version is searched too, since it is
+    the interpreter that runs here.
+    """
+    opt = os.environ.get("LAMBKIN_OPT_DIR", "/opt")
+    versions = []
+    declared = os.environ.get("AWS_EXECUTION_ENV", "").replace("AWS_Lambda_", "")
+    if declared.startswith("python"):
+        versions.append(declared)
+    versions.append("python%d.%d" % sys.version_info[:2])
     front = [task_root]
-    for layer_dir in (
-        "/opt/python",
-        "/opt/python/lib/%s/site-packages" % minor,
-    ):
-        if os.path.isdir(layer_dir):
-            front.append(layer_dir)
+    for version in versions:
+        front.append("%s/python/lib/%s/site-packages" % (opt, version))
+    front.append("%s/python" % opt)
+    front = [entry for index, entry in enumerate(front)
+             if os.path.isdir(entry) and entry not in front[:index]]
     rest = [entry for entry in sys.path if entry not in front]
     sys.path[:] = front + rest
 
