@@ -19,6 +19,11 @@ import type {
   InvocationRequest,
   InvocationResult,
 } from "./invocation.js";
+import { ExtensionsApi, type ShutdownReason } from "./extensions-api.js";
+import {
+  countExternalExtensions,
+  launchWithExtensions,
+} from "./external-extensions.js";
 import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
 import { PROVIDED_MODULES_DIR } from "./provided-modules.js";
@@ -43,6 +48,9 @@ export interface FunctionTrees {
   codeDir: string;
   layersDir?: string;
 }
+
+/** How long SHUTDOWN-subscribed extensions get before an environment is killed. */
+const EXTENSION_SHUTDOWN_MS = 2000;
 
 /** The life stages of an environment. */
 export type EnvironmentState = "initializing" | "idle" | "busy" | "ended";
@@ -76,12 +84,15 @@ export class Environment {
   private currentRequestId?: string;
   /** Set while the runtime has an invocation and has not asked for the next one. */
   private awaitingNext = false;
+  /** The external extensions in the function's /opt/extensions, started before the runtime. */
+  private expectedExtensions = 0;
   private readonly nextWaiters: ((ready: boolean) => void)[] = [];
 
   private constructor(
     readonly fn: FunctionRecord,
     private readonly deps: EnvironmentDeps,
     private readonly api: RuntimeApiServer,
+    private readonly extensions: ExtensionsApi,
     resolveInit: { promise: Promise<InitResult> },
   ) {
     this.logStreamName = logStreamName("$LATEST");
@@ -103,17 +114,29 @@ export class Environment {
     // A function in a VPC gets no network; its Runtime API is a Unix socket
     // that the sandbox forwards to a port inside.
     const offline = fn.vpcConfig !== undefined && deps.sandbox.isolatesNetwork;
+    const extensions = new ExtensionsApi(
+      {
+        functionName: fn.name,
+        functionVersion: "$LATEST",
+        handler: fn.handler,
+      },
+      {
+        onRegistered: (count) => environment?.onExtensionRegistered(count),
+        onInitError: (outcome) => settleInit({ ok: false, outcome }),
+      },
+    );
     const api = await RuntimeApiServer.listen(
       {
         onNext: () => environment?.onNext(settleInit),
         onOutcome: (outcome) => environment?.pendingOutcome?.(outcome),
         onInitError: (outcome) => settleInit({ ok: false, outcome }),
       },
+      extensions,
       offline
         ? path.join(deps.socketDir, `${randomBytes(8).toString("hex")}.sock`)
         : undefined,
     );
-    environment = new Environment(fn, deps, api, init);
+    environment = new Environment(fn, deps, api, extensions, init);
     environment.launch(trees, settleInit);
     return environment;
   }
@@ -169,7 +192,7 @@ export class Environment {
     this.api.release();
     // 4. An environment that timed out, crashed or failed init is not reused.
     if (status === "ok") this.state = "idle";
-    else this.end();
+    else this.end(status === "timeout" ? "timeout" : "failure");
     return {
       ...outcome,
       logLines: lines,
@@ -178,13 +201,29 @@ export class Environment {
     };
   }
 
-  /** Ends the environment and its whole process tree. */
-  end(): void {
+  /**
+   * Ends the environment and its whole process tree. Extensions subscribed
+   * to SHUTDOWN get the event first, and up to 2 s to finish with it.
+   */
+  end(reason: ShutdownReason = "spindown"): void {
     if (this.state === "ended") return;
     this.state = "ended";
-    this.process.kill();
-    this.api.close();
-    this.deps.logWriter.flush();
+    const kill = () => {
+      clearTimeout(timer);
+      this.process.kill();
+      this.api.close();
+      this.deps.logWriter.flush();
+    };
+    let timer: NodeJS.Timeout | undefined;
+    this.process.thaw();
+    const deadlineMs = Date.now() + EXTENSION_SHUTDOWN_MS;
+    if (!this.exit && this.extensions.shutdown(reason, deadlineMs)) {
+      // Limitation: an extension that exits after SHUTDOWN, as most do, is not
+      // seen to be done, so the environment then takes the whole 2 s to end.
+      timer = setTimeout(kill, EXTENSION_SHUTDOWN_MS);
+      void this.extensions.whenIdle().then(kill);
+      void this.process.exited.then(kill);
+    } else kill();
   }
 
   /**
@@ -228,6 +267,7 @@ export class Environment {
   ): void {
     const launch = launchFor(this.fn.runtime, this.deps.where);
     const inside = this.deps.sandbox.paths(trees, launch.runtimeDir);
+    this.expectedExtensions = countExternalExtensions(trees.layersDir);
     const { platform } = this.deps;
     const offline = this.api.address.startsWith("/");
     const env = environmentVariables(
@@ -253,11 +293,17 @@ export class Environment {
       );
     }
     // A custom runtime's own `bootstrap` runs directly; others run ours.
-    this.process = this.deps.sandbox.start({
+    const bootstrap = {
       command: launch.interpreter ?? customBootstrap(trees, inside),
       args: launch.interpreter
         ? [path.posix.join(inside.runtimeDir, launch.bootstrapFile)]
         : [],
+    };
+    this.process = this.deps.sandbox.start({
+      ...(this.expectedExtensions > 0
+        ? launchWithExtensions(bootstrap, `${inside.optDir}/extensions`)
+        : bootstrap),
+      stdinPipe: this.expectedExtensions > 0,
       env,
       ...trees,
       runtimeDir: launch.runtimeDir,
@@ -280,11 +326,21 @@ export class Environment {
     });
   }
 
+  /** Once every external extension has registered, the runtime may start. */
+  private onExtensionRegistered(count: number): void {
+    if (count === this.expectedExtensions) this.process.stdin?.end("\n");
+  }
+
   private onNext(settleInit: (result: InitResult) => void): void {
+    // Init is over once the runtime and every extension wait for an event.
     if (this.initDurationMs === undefined) {
-      this.initDurationMs = performance.now() - this.startedAt;
-      this.process.initFinished();
-      settleInit({ ok: true });
+      void this.extensions.whenIdle().then(() => {
+        if (this.initDurationMs !== undefined) return;
+        this.initDurationMs = performance.now() - this.startedAt;
+        this.extensions.closeRegistration();
+        this.process.initFinished();
+        settleInit({ ok: true });
+      });
     }
     this.awaitingNext = false;
     for (const waiter of this.nextWaiters.splice(0)) waiter(true);
@@ -313,21 +369,35 @@ export class Environment {
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), Math.max(0, budgetMs));
     });
+    const deadlineMs = Date.now() + budgetMs;
     if (this.exit)
       this.pendingOutcome?.(exitOutcome(request.requestId, this.exit));
     else {
       this.awaitingNext = true;
-      this.api.assign(request, Date.now() + budgetMs);
+      this.api.assign(request, deadlineMs);
+      this.extensions.invoke({ ...request, deadlineMs });
     }
     // The peak is read while the process lives: an exit takes it along.
     this.process.peakMemoryMb();
     const sampler = setInterval(() => this.process.peakMemoryMb(), 100);
     const first = await Promise.race([answered, timedOut]);
+    // The invocation is over once its extensions are done with it too.
+    // Limitation: the caller's response waits for them as well, where AWS
+    // sends it as soon as the runtime answers.
+    const extensionsDone =
+      first === "timeout" ||
+      (await Promise.race([
+        this.extensions.whenIdle().then(() => true),
+        this.process.exited.then(() => true),
+        timedOut.then(() => false),
+      ]));
     clearInterval(sampler);
     clearTimeout(timer);
     this.pendingOutcome = undefined;
     this.currentRequestId = undefined;
     if (first === "timeout") return this.timedOut(request);
+    if (!extensionsDone)
+      return { outcome: first, status: this.timedOut(request).status };
     if (
       first.errorType === "Runtime.ExitError" ||
       first.errorType === "Runtime.OutOfMemory"

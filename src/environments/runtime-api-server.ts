@@ -7,6 +7,7 @@ import {
 import { chmodSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { LIMITS } from "../model/index.js";
+import type { ExtensionsApi } from "./extensions-api.js";
 import type { InvocationOutcome, InvocationRequest } from "./invocation.js";
 
 /** What a Runtime API server reports to its environment. */
@@ -28,7 +29,8 @@ const PREFIX = "/2018-06-01/runtime";
 
 /**
  * The Lambda Runtime API (2018-06-01) of one environment, on its own port,
- * so that a bootstrap can only see and answer its own invocations.
+ * so that a bootstrap can only see and answer its own invocations. The
+ * environment's Extensions API is served on the same port, as on Lambda.
  */
 // Limitation: in process-only mode any local process can connect to this
 // port; network namespaces (the isolated sandbox) make it the environment's alone.
@@ -38,7 +40,10 @@ export class RuntimeApiServer {
   private queued?: Assigned;
   private current?: Assigned;
 
-  private constructor(private readonly events: RuntimeApiEvents) {
+  private constructor(
+    private readonly events: RuntimeApiEvents,
+    private readonly extensions: ExtensionsApi,
+  ) {
     this.server = createServer((req, res) => {
       try {
         this.route(req, res);
@@ -61,9 +66,10 @@ export class RuntimeApiServer {
    */
   static async listen(
     events: RuntimeApiEvents,
+    extensions: ExtensionsApi,
     socketPath?: string,
   ): Promise<RuntimeApiServer> {
-    const api = new RuntimeApiServer(events);
+    const api = new RuntimeApiServer(events, extensions);
     await new Promise<void>((resolve) =>
       socketPath
         ? api.server.listen(socketPath, resolve)
@@ -95,6 +101,7 @@ export class RuntimeApiServer {
 
   close(): void {
     this.waitingNext?.destroy();
+    this.extensions.close();
     this.server.closeAllConnections();
     this.server.close();
   }
@@ -121,6 +128,10 @@ export class RuntimeApiServer {
 
   private route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? "";
+    if (this.extensions.handles(url)) {
+      this.extensions.route(req, res);
+      return;
+    }
     if (req.method === "GET" && url === `${PREFIX}/invocation/next`) {
       this.waitingNext = res;
       this.current = undefined;

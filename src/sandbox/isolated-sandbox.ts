@@ -114,9 +114,12 @@ export class IsolatedSandbox implements Sandbox {
     // 2. The namespaces, PID 1 and the new root; the bootstrap starts last.
     const child = spawn("/bin/sh", args, {
       env: spec.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: "pipe",
     });
     child.once("error", () => undefined);
+    // Standard input reads as empty unless the spec wants to write to it.
+    if (!spec.stdinPipe) child.stdin.end();
+    child.stdin.on("error", () => undefined);
     const pid = child.pid;
     if (pid === undefined) {
       cgroup.remove();
@@ -135,6 +138,7 @@ export class IsolatedSandbox implements Sandbox {
     });
     return {
       pid,
+      stdin: spec.stdinPipe ? child.stdin : null,
       stdout: child.stdout,
       stderr: child.stderr,
       exited,

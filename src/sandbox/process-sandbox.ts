@@ -45,10 +45,13 @@ export class ProcessSandbox implements Sandbox {
       cwd: spec.codeDir,
       env: spec.env,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: "pipe",
     });
     // Without a listener, a failed spawn's 'error' event would end Lambkin.
     child.once("error", () => undefined);
+    // Standard input reads as empty unless the spec wants to write to it.
+    if (!spec.stdinPipe) child.stdin.end();
+    child.stdin.on("error", () => undefined);
     const pid = child.pid;
     if (pid === undefined) throw new Error(`could not start ${spec.command}`);
     let peakKb = 0;
@@ -68,6 +71,7 @@ export class ProcessSandbox implements Sandbox {
     };
     return {
       pid,
+      stdin: spec.stdinPipe ? child.stdin : null,
       stdout: child.stdout,
       stderr: child.stderr,
       exited,

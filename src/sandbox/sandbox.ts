@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 
 /** Where an environment's folders appear to the processes inside it. */
 export interface SandboxPaths {
@@ -24,6 +24,8 @@ export interface SandboxSpec {
   layersDir?: string;
   /** A node_modules folder searched after the function's own (the SDK AWS provides). */
   providedModulesDir: string;
+  /** Gives the process a pipe on standard input, `SandboxedProcess.stdin`. */
+  stdinPipe?: boolean;
   memoryMb: number;
   ephemeralStorageMb: number;
   /**
@@ -50,6 +52,8 @@ export interface SandboxExit {
 /** A process tree started in a sandbox. */
 export interface SandboxedProcess {
   readonly pid: number;
+  /** Set when the spec asked for `stdinPipe`. */
+  readonly stdin: Writable | null;
   readonly stdout: Readable;
   readonly stderr: Readable;
   /** Settles once the process has exited; its output may still be draining. */

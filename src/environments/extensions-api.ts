@@ -1,0 +1,298 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { InvocationOutcome } from "./invocation.js";
+
+/** The events an extension can subscribe to. */
+export type ExtensionEventType = "INVOKE" | "SHUTDOWN";
+
+/** Why an environment shuts down, as the SHUTDOWN event says it. */
+export type ShutdownReason = "spindown" | "timeout" | "failure";
+
+/** What the Extensions API reports to its environment. */
+export interface ExtensionsApiEvents {
+  /** An extension registered; `count` have so far. */
+  onRegistered(count: number): void;
+  /** An extension could not initialize. */
+  onInitError(outcome: InvocationOutcome): void;
+}
+
+/** The function an extension learns of when it registers. */
+export interface ExtensionAudience {
+  functionName: string;
+  functionVersion: string;
+  handler: string;
+}
+
+/** The invocation an INVOKE event describes. */
+export interface InvokeEvent {
+  requestId: string;
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId: string;
+}
+
+interface Extension {
+  name: string;
+  events: Set<ExtensionEventType>;
+  /** Its pending `/event/next`, if it is waiting. */
+  waiting?: ServerResponse;
+  /** Events it has not been given yet. */
+  queued: object[];
+}
+
+const PREFIX = "/2020-01-01/extension";
+/** Lambda's limit on the extensions of one function. */
+const MAX_EXTENSIONS = 10;
+
+/**
+ * The Extensions API (2020-01-01) of one environment, served beside its
+ * Runtime API: external extensions register during init, then take INVOKE
+ * and SHUTDOWN events through `/event/next`. An extension that asks for its
+ * next event is idle; the environment waits for every extension to be idle
+ * before it ends init and before an invocation is over.
+ */
+export class ExtensionsApi {
+  private readonly extensions = new Map<string, Extension>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private registrationOpen = true;
+
+  constructor(
+    private readonly audience: ExtensionAudience,
+    private readonly events: ExtensionsApiEvents,
+  ) {}
+
+  /** Whether a request is for this API. */
+  handles(url: string): boolean {
+    return url.startsWith(`${PREFIX}/`);
+  }
+
+  /** How many extensions have registered. */
+  get registered(): number {
+    return this.extensions.size;
+  }
+
+  /** Whether every extension waits on `/event/next` with nothing left to take. */
+  private allIdle(): boolean {
+    for (const extension of this.extensions.values()) {
+      if (!extension.waiting || extension.queued.length > 0) return false;
+    }
+    return true;
+  }
+
+  /** Settles once every extension waits for its next event. */
+  whenIdle(): Promise<void> {
+    if (this.allIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Init is over: no extension may register from now on. */
+  closeRegistration(): void {
+    this.registrationOpen = false;
+  }
+
+  /** Gives an INVOKE event to the extensions that subscribed to it. */
+  invoke(event: InvokeEvent): void {
+    this.publish("INVOKE", {
+      eventType: "INVOKE",
+      deadlineMs: event.deadlineMs,
+      requestId: event.requestId,
+      invokedFunctionArn: event.invokedFunctionArn,
+      tracing: { type: "X-Amzn-Trace-Id", value: event.traceId },
+    });
+  }
+
+  /** Gives a SHUTDOWN event; returns whether any extension subscribed to it. */
+  shutdown(reason: ShutdownReason, deadlineMs: number): boolean {
+    return (
+      this.publish("SHUTDOWN", {
+        eventType: "SHUTDOWN",
+        deadlineMs,
+        shutdownReason: reason,
+      }) > 0
+    );
+  }
+
+  close(): void {
+    for (const extension of this.extensions.values())
+      extension.waiting?.destroy();
+  }
+
+  route(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? "").slice(PREFIX.length);
+    if (req.method === "POST" && path === "/register") {
+      void readJson(req).then((body) => this.register(req, res, body));
+      return;
+    }
+    if (req.method === "GET" && path === "/event/next") {
+      const extension = this.identified(req, res);
+      if (extension) this.next(extension, res);
+      return;
+    }
+    if (
+      req.method === "POST" &&
+      (path === "/init/error" || path === "/exit/error")
+    ) {
+      void readJson(req).then((body) => {
+        if (!this.identified(req, res)) return;
+        reply(res, 202, { status: "OK" });
+        if (path === "/init/error") {
+          this.events.onInitError({
+            payload: Buffer.from(JSON.stringify(body ?? {})),
+            errorType: errorTypeOf(req),
+          });
+        }
+      });
+      return;
+    }
+    reply(res, 404, { errorMessage: "Not Found", errorType: "NotFound" });
+  }
+
+  private register(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+  ): void {
+    const name = req.headers["lambda-extension-name"];
+    if (typeof name !== "string" || name === "") {
+      reply(res, 403, {
+        errorMessage: "Empty extension name",
+        errorType: "Extension.InvalidExtensionName",
+      });
+      return;
+    }
+    const events = parseEvents(body);
+    // Our wording for the three refusals below; AWS's are not on record.
+    if (!events) {
+      reply(res, 400, {
+        errorMessage:
+          'The body must be {"events": [...]} with events from INVOKE and SHUTDOWN',
+        errorType: "InvalidRequest",
+      });
+      return;
+    }
+    if (!this.registrationOpen) {
+      reply(res, 403, {
+        errorMessage:
+          "Extensions can register only while the environment initializes",
+        errorType: "Extension.InvalidRegistration",
+      });
+      return;
+    }
+    if (this.extensions.size >= MAX_EXTENSIONS) {
+      reply(res, 403, {
+        errorMessage: `A function may have at most ${MAX_EXTENSIONS} extensions`,
+        errorType: "Extension.TooManyExtensions",
+      });
+      return;
+    }
+    const id = randomUUID();
+    this.extensions.set(id, { name, events, queued: [] });
+    res
+      .writeHead(200, {
+        "Content-Type": "application/json",
+        "Lambda-Extension-Identifier": id,
+      })
+      .end(JSON.stringify(this.audience));
+    this.events.onRegistered(this.extensions.size);
+  }
+
+  private next(extension: Extension, res: ServerResponse): void {
+    extension.waiting?.destroy();
+    extension.waiting = res;
+    res.once("close", () => {
+      if (extension.waiting === res) extension.waiting = undefined;
+    });
+    this.deliver(extension);
+    if (this.allIdle())
+      for (const waiter of this.idleWaiters.splice(0)) waiter();
+  }
+
+  private publish(type: ExtensionEventType, event: object): number {
+    let subscribers = 0;
+    for (const extension of this.extensions.values()) {
+      if (!extension.events.has(type)) continue;
+      subscribers += 1;
+      extension.queued.push(event);
+      this.deliver(extension);
+    }
+    return subscribers;
+  }
+
+  private deliver(extension: Extension): void {
+    const res = extension.waiting;
+    const event = extension.queued.shift();
+    if (!res || !event) {
+      if (event) extension.queued.unshift(event);
+      return;
+    }
+    extension.waiting = undefined;
+    res
+      .writeHead(200, {
+        "Content-Type": "application/json",
+        "Lambda-Extension-Event-Identifier": randomUUID(),
+      })
+      .end(JSON.stringify(event));
+  }
+
+  /** The extension a request names in its header; answers 403 when there is none. */
+  private identified(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Extension | undefined {
+    const id = req.headers["lambda-extension-identifier"];
+    if (typeof id !== "string" || id === "") {
+      reply(res, 403, {
+        errorMessage: "Missing Lambda-Extension-Identifier header",
+        errorType: "Extension.MissingExtensionIdentifier",
+      });
+      return undefined;
+    }
+    const extension = this.extensions.get(id);
+    if (!extension) {
+      reply(res, 403, {
+        errorMessage: "Invalid Lambda-Extension-Identifier",
+        errorType: "Extension.InvalidExtensionIdentifier",
+      });
+    }
+    return extension;
+  }
+}
+
+function parseEvents(body: unknown): Set<ExtensionEventType> | undefined {
+  const events = (body as { events?: unknown } | undefined)?.events;
+  if (!Array.isArray(events)) return undefined;
+  if (events.some((event) => event !== "INVOKE" && event !== "SHUTDOWN"))
+    return undefined;
+  return new Set(events as ExtensionEventType[]);
+}
+
+function errorTypeOf(req: IncomingMessage): string {
+  const header = req.headers["lambda-extension-function-error-type"];
+  return typeof header === "string" && header ? header : "Extension.Unknown";
+}
+
+/** A small JSON body; undefined when it is empty or not JSON. */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= 65536) chunks.push(chunk);
+    });
+    req.on("end", () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      } catch {
+        resolve(undefined);
+      }
+    });
+    req.on("error", () => resolve(undefined));
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: object): void {
+  res
+    .writeHead(status, { "Content-Type": "application/json" })
+    .end(JSON.stringify(body));
+}
