@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { before, describe, it } from "node:test";
 import {
   DeleteLayerVersionCommand,
@@ -15,11 +18,16 @@ import {
 import {
   awsError,
   createFunction,
+  directoryEntries,
+  EXAMPLES_DIR,
   invoke,
   logTailOf,
   payloadOf,
+  zipDirectory,
+  zipEntries,
   zipFiles,
 } from "../support/functions.js";
+import { NODE_MODULES, packageClosure } from "../support/node-packages.js";
 import {
   startLambkin,
   type LambkinProcess,
@@ -183,6 +191,48 @@ describe("layers", { concurrency: true }, () => {
     assert.equal(configuration.Layers?.length, 1);
     assert.equal(configuration.Layers?.[0]?.Arn, layer);
     assert.ok((configuration.Layers?.[0]?.CodeSize ?? 0) > 0);
+  });
+
+  it("runs the fetch-with-layer example, its axios coming from a layer", async () => {
+    const { client } = lambkin;
+    const example = path.join(EXAMPLES_DIR, "fetch-with-layer");
+    // The layer as `npm install` in layer/nodejs would leave it.
+    const entries = directoryEntries(path.join(example, "layer"));
+    for (const folder of packageClosure("axios")) {
+      Object.assign(
+        entries,
+        directoryEntries(
+          path.join(NODE_MODULES, folder),
+          `nodejs/node_modules/${folder}/`,
+        ),
+      );
+    }
+    const published = await client.send(
+      new PublishLayerVersionCommand({
+        LayerName: "axios",
+        Content: { ZipFile: zipEntries(entries) },
+        CompatibleRuntimes: ["nodejs20.x"],
+      }),
+    );
+    const code = zipDirectory(example);
+    await createFunction(client, "fetch-with-layer", code, {
+      Layers: [published.LayerVersionArn!],
+    });
+    const site = createServer((_, res) => res.end("served to the function"));
+    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = site.address() as AddressInfo;
+      const output = await invoke(client, "fetch-with-layer", {
+        url: `http://127.0.0.1:${port}/`,
+      });
+      assert.equal(output.FunctionError, undefined, logTailOf(output));
+      assert.deepEqual(payloadOf(output), {
+        statusCode: 200,
+        body: "served to the function",
+      });
+    } finally {
+      site.close();
+    }
   });
 
   it("lets Node.js require and import packages from a layer", async () => {

@@ -29,6 +29,11 @@ const FIXED_TIME = { mtime: new Date("2026-01-01T00:00:00Z") };
  * package, keeping their Unix modes so that an executable stays executable.
  */
 export function zipDirectory(dir: string): Uint8Array {
+  return zipSync(directoryEntries(dir), FIXED_TIME);
+}
+
+/** The files under `dir` as zip entries named `prefix` + their relative path. */
+export function directoryEntries(dir: string, prefix = ""): Zippable {
   const files: Zippable = {};
   const walk = (relative: string) => {
     for (const name of readdirSync(path.join(dir, relative))) {
@@ -37,12 +42,20 @@ export function zipDirectory(dir: string): Uint8Array {
       if (stat.isDirectory()) walk(entry);
       else {
         const attrs = ((0o100000 | (stat.mode & 0o777)) << 16) >>> 0;
-        files[entry] = [readFileSync(path.join(dir, entry)), { os: 3, attrs }];
+        files[prefix + entry] = [
+          readFileSync(path.join(dir, entry)),
+          { os: 3, attrs },
+        ];
       }
     }
   };
   walk("");
-  return zipSync(files, FIXED_TIME);
+  return files;
+}
+
+/** Zips entries made by `directoryEntries` or by hand. */
+export function zipEntries(entries: Zippable): Uint8Array {
+  return zipSync(entries, FIXED_TIME);
 }
 
 /**
