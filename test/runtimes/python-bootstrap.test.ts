@@ -393,9 +393,12 @@ describe("Python runtime bootstrap", { timeout: 60_000 }, () => {
           "app.py": py(
             "import logging",
             "logger = logging.getLogger('app')",
+            "logger.setLevel(logging.INFO)",
             "def handler(event, context):",
             "    logger.info('first\\nsecond')",
             "    logger.debug('hidden at INFO')",
+            "    logging.info('hidden: the root logger stays at WARNING')",
+            "    logging.warning('root warning')",
             "    return None",
           ),
         },
@@ -409,7 +412,8 @@ describe("Python runtime bootstrap", { timeout: 60_000 }, () => {
           String.raw`^\[INFO\]\t${TIMESTAMP}\treq-log\tfirst\rsecond$`,
         ),
       );
-      assert.doesNotMatch(runtime.stdout(), /hidden at INFO/);
+      await runtime.waitForLine(/^\[WARNING\].*\troot warning$/);
+      assert.doesNotMatch(runtime.stdout(), /hidden/);
     });
 
     it("honours AWS_LAMBDA_LOG_LEVEL", async () => {

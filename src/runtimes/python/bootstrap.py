@@ -221,11 +221,17 @@ LOG_LEVELS = {
 
 
 def install_logging():
-    """Gives the root logger the Lambda handler, at AWS_LAMBDA_LOG_LEVEL."""
+    """Gives the root logger the Lambda handler.
+
+    As in AWS's runtime, the root logger keeps Python's default level
+    (WARNING) unless AWS_LAMBDA_LOG_LEVEL names one, so `logging.info`
+    shows only once the function sets a level itself.
+    """
     root = logging.getLogger()
     root.addHandler(LambdaLogHandler())
     wanted = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
-    root.setLevel(LOG_LEVELS.get(wanted, logging.INFO))
+    if wanted in LOG_LEVELS:
+        root.setLevel(LOG_LEVELS[wanted])
 
 
 # --------------------------------------------------------------------- errors
