@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: how fast Lambkin runs the echo example, each figure beside a
- * baseline measured in the same run on the same machine. With `--json`, the
+ * `npm run bench`: how fast Lambkin runs the echo example (and how fast
+ * python-echo starts cold), each figure beside a baseline measured in the
+ * same run on the same machine. With `--json`, the
  * last line of stdout is the same figures as one JSON object.
  */
 import { spawn } from "node:child_process";
@@ -49,7 +50,14 @@ interface Figures {
   /** The same cold start on a server whose environments are plain processes. */
   coldStartNoSandboxMs: number;
   coldStartNoSandboxInitDurationMs: number;
+  /** A cold start of python-echo, beside `python3 -c pass`. */
+  coldStartPythonMs: number;
+  coldStartPythonBaselineMs: number;
+  coldStartPythonInitDurationMs: number;
 }
+
+/** The host's Python, which python3.x functions run on. */
+const HOST_PYTHON = "/usr/bin/python3";
 
 const progress = (message: string) =>
   process.stderr.write(`bench: ${message}\n`);
@@ -69,18 +77,22 @@ const median = (samples: number[]) => {
 };
 
 /**
- * Milliseconds from spawning `node -e 0` to its exit: the least a Node.js
- * process costs. Like a Lambkin environment it gets no host variables, some
- * of which slow Node's start (NODE_EXTRA_CA_CERTS makes it load a CA bundle).
+ * Milliseconds from spawning a program that does nothing (`node -e 0`,
+ * `python3 -c pass`) to its exit: the least such a process costs. Like a
+ * Lambkin environment it gets no host variables, some of which slow Node's
+ * start (NODE_EXTRA_CA_CERTS makes it load a CA bundle).
  */
-async function nodeProcessStartMs(): Promise<number> {
+async function processStartMs(
+  command: string,
+  args: string[],
+): Promise<number> {
   const start = performance.now();
-  const child = spawn(process.execPath, ["-e", "0"], {
+  const child = spawn(command, args, {
     stdio: "ignore",
     env: { PATH: process.env.PATH },
   });
   const [code] = (await once(child, "exit")) as [number | null];
-  if (code !== 0) throw new Error(`node -e 0 exited with ${code}`);
+  if (code !== 0) throw new Error(`${command} exited with ${code}`);
   return performance.now() - start;
 }
 
@@ -95,13 +107,14 @@ class ColdStarts {
   constructor(
     private readonly client: LambdaClient,
     private readonly lambkin: JsonPoster,
+    private readonly functionName = "echo",
   ) {}
 
   async sample(): Promise<{ elapsedMs: number; initDurationMs: number }> {
     this.changes += 1;
     await this.client.send(
       new UpdateFunctionConfigurationCommand({
-        FunctionName: "echo",
+        FunctionName: this.functionName,
         Environment: { Variables: { BENCH_CHANGE: String(this.changes) } },
       }),
     );
@@ -125,6 +138,7 @@ class ColdStarts {
 async function measureRound(
   coldStarts: ColdStarts,
   unsandboxedColdStarts: ColdStarts,
+  pythonColdStarts: ColdStarts,
   lambkin: JsonPoster,
   baseline: JsonPoster,
   say: (step: string) => void,
@@ -144,7 +158,19 @@ async function measureRound(
     const plain = await unsandboxedColdStarts.sample();
     unsandboxed.push(plain.elapsedMs);
     unsandboxedInits.push(plain.initDurationMs);
-    processStarts.push(await nodeProcessStartMs());
+    processStarts.push(await processStartMs(process.execPath, ["-e", "0"]));
+  }
+
+  say("Python cold starts");
+  await pythonColdStarts.sample();
+  const pythonCold: number[] = [];
+  const pythonInits: number[] = [];
+  const pythonStarts: number[] = [];
+  for (let i = 0; i < COLD_SAMPLES; i += 1) {
+    const { elapsedMs, initDurationMs } = await pythonColdStarts.sample();
+    pythonCold.push(elapsedMs);
+    pythonInits.push(initDurationMs);
+    pythonStarts.push(await processStartMs(HOST_PYTHON, ["-c", "pass"]));
   }
 
   say("warm latency");
@@ -177,6 +203,9 @@ async function measureRound(
     coldStartInitDurationMs: median(inits),
     coldStartNoSandboxMs: median(unsandboxed),
     coldStartNoSandboxInitDurationMs: median(unsandboxedInits),
+    coldStartPythonMs: median(pythonCold),
+    coldStartPythonBaselineMs: median(pythonStarts),
+    coldStartPythonInitDurationMs: median(pythonInits),
   };
 }
 
@@ -199,6 +228,11 @@ function table(figures: Figures): string {
       "cold start, sandbox (ms)",
       figures.coldStartMs,
       figures.coldStartNoSandboxMs,
+    ],
+    [
+      "cold start, python (ms)",
+      figures.coldStartPythonMs,
+      figures.coldStartPythonBaselineMs,
     ],
     ["warm invoke p50 (ms)", figures.warmP50Ms, figures.warmP50BaselineMs],
     ["warm invoke p99 (ms)", figures.warmP99Ms, figures.warmP99BaselineMs],
@@ -235,7 +269,8 @@ function table(figures: Figures): string {
     `  ${figures.coldStartNoSandboxInitDurationMs.toFixed(2)} ms without the sandbox. The "sandbox" row's`,
     "  baseline is the same cold start on a server started with --sandbox process.",
     `Cold start: UpdateFunctionConfiguration, then one Invoke of echo at ${ECHO_MEMORY_MB} MB (median of ${COLD_SAMPLES} a round);`,
-    "  baseline: spawning `node -e 0` (no host variables) until it exits.",
+    "  baseline: spawning `node -e 0` (no host variables) until it exits. The python row",
+    `  does the same with python-echo (python3.12, Init Duration ${figures.coldStartPythonInitDurationMs.toFixed(2)} ms) beside \`python3 -c pass\`.`,
     `Warm p50/p99: ${WARM_SAMPLES} sequential calls a round; throughput: ${THROUGHPUT_MS / 1000} s at each`,
     "  concurrency. Baseline: a node:http server in its own process answering the same",
     "  POST; both are called by the same node:http client with a keep-alive agent.",
@@ -264,6 +299,11 @@ async function main(): Promise<void> {
       maxAttempts: 1,
     });
     await createExample(client, "echo", "echo", { MemorySize: ECHO_MEMORY_MB });
+    await createExample(client, "python-echo", "python-echo", {
+      Runtime: "python3.12",
+      Handler: "app.handler",
+      MemorySize: ECHO_MEMORY_MB,
+    });
     const unsandboxedClient = new LambdaClient({
       endpoint: unsandboxedServer.url,
       region: "us-east-1",
@@ -283,6 +323,14 @@ async function main(): Promise<void> {
     );
     const baseline = new JsonPoster(new URL("/", baselineServer.url), EVENT);
     const coldStarts = new ColdStarts(client, lambkin);
+    const python = new JsonPoster(
+      new URL(
+        "/2015-03-31/functions/python-echo/invocations",
+        lambkinServer.url,
+      ),
+      EVENT,
+    );
+    const pythonColdStarts = new ColdStarts(client, python, "python-echo");
     const unsandboxedColdStarts = new ColdStarts(
       unsandboxedClient,
       unsandboxed,
@@ -296,6 +344,7 @@ async function main(): Promise<void> {
         await measureRound(
           coldStarts,
           unsandboxedColdStarts,
+          pythonColdStarts,
           lambkin,
           baseline,
           say,
@@ -305,6 +354,7 @@ async function main(): Promise<void> {
     client.destroy();
     unsandboxedClient.destroy();
     unsandboxed.close();
+    python.close();
     lambkin.close();
     baseline.close();
 

@@ -174,6 +174,38 @@ describe("the README quick start with the AWS CLI", () => {
     assert.ok(Buffer.from(await download.arrayBuffer()).equals(uploaded));
   });
 
+  it("publishes a layer version and adds it to the function", async () => {
+    const published = jsonOf(
+      await lambda("publish-layer-version", {
+        "layer-name": "cli-layer",
+        "zip-file": `fileb://${zipPath}`,
+        "compatible-runtimes": "nodejs20.x",
+      }),
+    );
+    const arn = "arn:aws:lambda:us-east-1:000000000000:layer:cli-layer:1";
+    assert.equal(published.LayerVersionArn, arn);
+    assert.deepEqual(published.CompatibleRuntimes, ["nodejs20.x"]);
+    const listed = jsonOf(
+      await lambda("list-layer-versions", { "layer-name": "cli-layer" }),
+    );
+    assert.deepEqual(
+      (listed.LayerVersions as { LayerVersionArn: string }[]).map(
+        (version) => version.LayerVersionArn,
+      ),
+      [arn],
+    );
+    const updated = jsonOf(
+      await lambda("update-function-configuration", {
+        "function-name": "echo",
+        layers: arn,
+      }),
+    );
+    assert.deepEqual(
+      (updated.Layers as { Arn: string }[]).map((layer) => layer.Arn),
+      [arn],
+    );
+  });
+
   it("fails with ResourceNotFoundException for a function that does not exist", async () => {
     const missing = await lambda("get-function", {
       "function-name": "no-such-function",
