@@ -3,7 +3,11 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { FunctionRecord, Region } from "../model/index.js";
 import { LIMITS, logGroupName } from "../model/index.js";
-import { formatReport, type LogWriter } from "../observe/index.js";
+import {
+  formatInitReport,
+  formatReport,
+  type LogWriter,
+} from "../observe/index.js";
 import {
   OFFLINE_ENDPOINTS,
   type Sandbox,
@@ -162,6 +166,14 @@ export class Environment {
     this.invocationLines = lines;
     this.outputBudget = new OutputBudget(this.deps.maxLogBytesPerInvocation);
     const started = performance.now();
+    if (!init.ok && "outcome" in init) {
+      this.writeLine(
+        formatInitReport({
+          durationMs: this.initDurationMs ?? 0,
+          errorType: init.outcome.errorType ?? "Runtime.Unknown",
+        }),
+      );
+    }
     this.writeLine(`START RequestId: ${request.requestId} Version: $LATEST`);
     // 2. Hand the event to the runtime, and wait for its answer, its exit or the deadline.
     const { outcome, status }: RunResult = init.ok
@@ -183,8 +195,9 @@ export class Environment {
         durationMs,
         memorySizeMb: this.fn.memorySize,
         maxMemoryUsedMb: this.process.peakMemoryMb(),
-        initDurationMs: coldStart ? this.initDurationMs : undefined,
-        status: status === "timeout" ? "timeout" : undefined,
+        // A failed init reports its duration in INIT_REPORT instead, as on AWS.
+        initDurationMs: coldStart && init.ok ? this.initDurationMs : undefined,
+        status: status === "ok" ? undefined : status,
         errorType: status === "error" ? outcome.errorType : undefined,
       }),
     );
@@ -318,9 +331,9 @@ export class Environment {
     captureLines(this.process.stderr, (line) => this.writeFunctionLine(line));
     void this.process.exited.then((exit) => {
       this.exit = exit;
-      const outcome = exitOutcome(this.currentRequestId ?? "", exit);
-      settleInit({ ok: false, outcome });
-      this.pendingOutcome?.(outcome);
+      const requestId = this.currentRequestId ?? "";
+      settleInit({ ok: false, outcome: exitOutcome(requestId, exit) });
+      this.failPendingWithExit(requestId, exit);
       for (const waiter of this.nextWaiters.splice(0)) waiter(false);
       if (this.state !== "busy") this.end();
     });
@@ -364,14 +377,16 @@ export class Environment {
   ): Promise<RunResult> {
     let timer: NodeJS.Timeout | undefined;
     const answered = new Promise<InvocationOutcome>((resolve) => {
-      this.pendingOutcome = resolve;
+      this.pendingOutcome = (outcome) => {
+        this.pendingOutcome = undefined;
+        resolve(outcome);
+      };
     });
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), Math.max(0, budgetMs));
     });
     const deadlineMs = Date.now() + budgetMs;
-    if (this.exit)
-      this.pendingOutcome?.(exitOutcome(request.requestId, this.exit));
+    if (this.exit) this.failPendingWithExit(request.requestId, this.exit);
     else {
       this.awaitingNext = true;
       this.api.assign(request, deadlineMs);
@@ -398,17 +413,20 @@ export class Environment {
     if (first === "timeout") return this.timedOut(request);
     if (!extensionsDone)
       return { outcome: first, status: this.timedOut(request).status };
-    if (
-      first.errorType === "Runtime.ExitError" ||
-      first.errorType === "Runtime.OutOfMemory"
-    ) {
-      const { errorMessage } = JSON.parse(first.payload.toString()) as {
-        errorMessage: string;
-      };
-      this.writeLine(errorMessage);
-      this.writeLine(first.errorType);
-    }
     return { outcome: first, status: this.exit ? "error" : "ok" };
+  }
+
+  /**
+   * Ends the invocation waiting for an answer, if any, with the error AWS
+   * reports when the runtime exits, and logs it as AWS does.
+   */
+  private failPendingWithExit(requestId: string, exit: SandboxExit): void {
+    const answer = this.pendingOutcome;
+    if (!answer) return;
+    const { errorType, errorMessage } = exitError(requestId, exit);
+    this.writeLine(errorMessage);
+    this.writeLine(errorType);
+    answer(platformError(errorType, errorMessage));
   }
 
   /** AWS's timeout: a log line, and the error the caller receives. */
@@ -463,8 +481,16 @@ function platformError(
   };
 }
 
-/** The Runtime.ExitError AWS reports when the runtime exits mid-invocation. */
+/** The Runtime.ExitError AWS reports when the runtime exits. */
 function exitOutcome(requestId: string, exit: SandboxExit): InvocationOutcome {
+  const { errorType, errorMessage } = exitError(requestId, exit);
+  return platformError(errorType, errorMessage);
+}
+
+function exitError(
+  requestId: string,
+  exit: SandboxExit,
+): { errorType: string; errorMessage: string } {
   const reason =
     exit.signal !== null
       ? `Runtime exited with error: signal: ${signalName(exit.signal)}`
@@ -472,10 +498,10 @@ function exitOutcome(requestId: string, exit: SandboxExit): InvocationOutcome {
         ? "Runtime exited without providing a reason"
         : `Runtime exited with error: exit status ${exit.code}`;
   // Limitation: the Runtime.OutOfMemory type AWS reports for this is unverified.
-  return platformError(
-    exit.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError",
-    `RequestId: ${requestId} Error: ${reason}`,
-  );
+  return {
+    errorType: exit.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError",
+    errorMessage: `RequestId: ${requestId} Error: ${reason}`,
+  };
 }
 
 /** Go's names for signals, which AWS's messages use. */

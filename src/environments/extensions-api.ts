@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InvocationOutcome } from "./invocation.js";
+import { readBody, reply, type RuntimeApiRoutes } from "./runtime-api-http.js";
 
 /** The events an extension can subscribe to. */
 export type ExtensionEventType = "INVOKE" | "SHUTDOWN";
@@ -51,7 +52,7 @@ const MAX_EXTENSIONS = 10;
  * next event is idle; the environment waits for every extension to be idle
  * before it ends init and before an invocation is over.
  */
-export class ExtensionsApi {
+export class ExtensionsApi implements RuntimeApiRoutes {
   private readonly extensions = new Map<string, Extension>();
   private readonly idleWaiters: (() => void)[] = [];
   private registrationOpen = true;
@@ -60,11 +61,6 @@ export class ExtensionsApi {
     private readonly audience: ExtensionAudience,
     private readonly events: ExtensionsApiEvents,
   ) {}
-
-  /** Whether a request is for this API. */
-  handles(url: string): boolean {
-    return url.startsWith(`${PREFIX}/`);
-  }
 
   /** How many extensions have registered. */
   get registered(): number {
@@ -117,18 +113,15 @@ export class ExtensionsApi {
       extension.waiting?.destroy();
   }
 
-  route(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? "").slice(PREFIX.length);
+  handle(req: IncomingMessage, res: ServerResponse, url: string): boolean {
+    if (!url.startsWith(`${PREFIX}/`)) return false;
+    const path = url.slice(PREFIX.length);
     if (req.method === "POST" && path === "/register") {
       void readJson(req).then((body) => this.register(req, res, body));
-      return;
-    }
-    if (req.method === "GET" && path === "/event/next") {
+    } else if (req.method === "GET" && path === "/event/next") {
       const extension = this.identified(req, res);
       if (extension) this.next(extension, res);
-      return;
-    }
-    if (
+    } else if (
       req.method === "POST" &&
       (path === "/init/error" || path === "/exit/error")
     ) {
@@ -142,9 +135,11 @@ export class ExtensionsApi {
           });
         }
       });
-      return;
+    } else {
+      req.resume();
+      reply(res, 404, { errorMessage: "Not Found", errorType: "NotFound" });
     }
-    reply(res, 404, { errorMessage: "Not Found", errorType: "NotFound" });
+    return true;
   }
 
   private register(
@@ -271,28 +266,12 @@ function errorTypeOf(req: IncomingMessage): string {
   return typeof header === "string" && header ? header : "Extension.Unknown";
 }
 
-/** A small JSON body; undefined when it is empty or not JSON. */
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= 65536) chunks.push(chunk);
-    });
-    req.on("end", () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-      } catch {
-        resolve(undefined);
-      }
-    });
-    req.on("error", () => resolve(undefined));
-  });
-}
-
-function reply(res: ServerResponse, status: number, body: object): void {
-  res
-    .writeHead(status, { "Content-Type": "application/json" })
-    .end(JSON.stringify(body));
+/** A small JSON body; undefined when it is empty, too large or not JSON. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req, 65536);
+  try {
+    return JSON.parse(body?.toString("utf8") ?? "");
+  } catch {
+    return undefined;
+  }
 }

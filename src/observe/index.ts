@@ -1,2 +1,6 @@
 export { LogWriter } from "./log-writer.js";
-export { formatReport, type ReportFields } from "./report-line.js";
+export {
+  formatInitReport,
+  formatReport,
+  type ReportFields,
+} from "./report-line.js";

@@ -33,3 +33,22 @@ export function formatReport(fields: ReportFields): string {
 export function billedMs(durationMs: number): number {
   return Math.max(1, Math.ceil(durationMs));
 }
+
+/** What the INIT_REPORT line of a failed init carries. */
+export interface InitReportFields {
+  durationMs: number;
+  errorType: string;
+}
+
+/**
+ * The INIT_REPORT line AWS writes when an environment's init fails.
+ * @example formatInitReport({ durationMs: 150.789, errorType: "Runtime.ExitError" })
+ */
+export function formatInitReport(fields: InitReportFields): string {
+  return [
+    `INIT_REPORT Init Duration: ${fields.durationMs.toFixed(2)} ms`,
+    "Phase: init",
+    "Status: error",
+    `Error Type: ${fields.errorType}`,
+  ].join("\t");
+}

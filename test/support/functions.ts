@@ -24,6 +24,11 @@ export const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
 /** Entries carry a fixed time, so that the same files always make the same zip. */
 const FIXED_TIME = { mtime: new Date("2026-01-01T00:00:00Z") };
 
+/** A zip entry that keeps a Unix file mode, such as 0o755 for an executable. */
+function unixEntry(data: Uint8Array, mode: number): Zippable[string] {
+  return [data, { os: 3, attrs: ((0o100000 | (mode & 0o777)) << 16) >>> 0 }];
+}
+
 /**
  * Zips the files of a folder (not the folder itself), as a deployment
  * package, keeping their Unix modes so that an executable stays executable.
@@ -41,11 +46,10 @@ export function directoryEntries(dir: string, prefix = ""): Zippable {
       const stat = statSync(path.join(dir, entry));
       if (stat.isDirectory()) walk(entry);
       else {
-        const attrs = ((0o100000 | (stat.mode & 0o777)) << 16) >>> 0;
-        files[prefix + entry] = [
+        files[prefix + entry] = unixEntry(
           readFileSync(path.join(dir, entry)),
-          { os: 3, attrs },
-        ];
+          stat.mode,
+        );
       }
     }
   };
@@ -59,20 +63,22 @@ export function zipEntries(entries: Zippable): Uint8Array {
 }
 
 /**
- * Zips in-memory files: `{ "index.mjs": "export const handler = ..." }`;
- * the files named in `executables` get mode 0755.
+ * Zips in-memory files: `{ "index.mjs": "export const handler = ..." }`.
+ * The files named in `executables` are made executable, as a custom
+ * runtime's `bootstrap` must be.
  */
 export function zipFiles(
   files: Record<string, string>,
   executables: string[] = [],
 ): Uint8Array {
-  const modeOf = (name: string) =>
-    executables.includes(name) ? 0o100755 : 0o100644;
   return zipSync(
     Object.fromEntries(
       Object.entries(files).map(([name, text]) => [
         name,
-        [Buffer.from(text), { os: 3, attrs: (modeOf(name) << 16) >>> 0 }],
+        unixEntry(
+          Buffer.from(text),
+          executables.includes(name) ? 0o755 : 0o644,
+        ),
       ]),
     ),
     FIXED_TIME,

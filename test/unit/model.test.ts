@@ -4,7 +4,7 @@ import {
   parseFunctionReference,
   toFunctionConfiguration,
 } from "../../src/model/index.js";
-import { formatReport } from "../../src/observe/index.js";
+import { formatInitReport, formatReport } from "../../src/observe/index.js";
 
 describe("parseFunctionReference", () => {
   it("reads plain names, partial ARNs and full ARNs with qualifiers", () => {
@@ -66,6 +66,16 @@ describe("formatReport", () => {
     assert.match(line, /\tBilled Duration: 1 ms\t/);
     assert.ok(line.endsWith("\tStatus: timeout\t"));
     assert.ok(!line.includes("Init Duration"));
+  });
+});
+
+describe("formatInitReport", () => {
+  it("writes AWS's INIT_REPORT line of a failed init", () => {
+    assert.equal(
+      formatInitReport({ durationMs: 150.789, errorType: "Runtime.ExitError" }),
+      "INIT_REPORT Init Duration: 150.79 ms\tPhase: init\tStatus: error\t" +
+        "Error Type: Runtime.ExitError",
+    );
   });
 });
 
