@@ -31,7 +31,7 @@ import {
 import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
 import { PROVIDED_MODULES_DIR } from "./provided-modules.js";
-import { customBootstrap, launchFor } from "./runtime-launchers.js";
+import { bootstrapCommand, launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
 
 /** What every environment shares: where it runs, logs and reports. */
@@ -306,12 +306,18 @@ export class Environment {
       );
     }
     // A custom runtime's own `bootstrap` runs directly; others run ours.
-    const bootstrap = {
-      command: launch.interpreter ?? customBootstrap(trees, inside),
-      args: launch.interpreter
-        ? [path.posix.join(inside.runtimeDir, launch.bootstrapFile)]
-        : [],
-    };
+    // With no bootstrap to start, a program that exits at once fails init
+    // the way a bootstrap that dies does, with AWS's error for the case.
+    const found = bootstrapCommand(launch, trees, inside);
+    const bootstrap = found ?? { command: "/bin/false", args: [] };
+    const failedInit = (requestId: string, exit: SandboxExit) =>
+      found
+        ? exitOutcome(requestId, exit)
+        : platformError(
+            "Runtime.InvalidEntrypoint",
+            `RequestId: ${requestId} Error: Couldn't find valid bootstrap(s): ` +
+              `[${inside.codeDir}/bootstrap ${inside.optDir}/bootstrap]`,
+          );
     this.process = this.deps.sandbox.start({
       ...(this.expectedExtensions > 0
         ? launchWithExtensions(bootstrap, `${inside.optDir}/extensions`)
@@ -332,7 +338,7 @@ export class Environment {
     void this.process.exited.then((exit) => {
       this.exit = exit;
       const requestId = this.currentRequestId ?? "";
-      settleInit({ ok: false, outcome: exitOutcome(requestId, exit) });
+      settleInit({ ok: false, outcome: failedInit(requestId, exit) });
       this.failPendingWithExit(requestId, exit);
       for (const waiter of this.nextWaiters.splice(0)) waiter(false);
       if (this.state !== "busy") this.end();

@@ -67,24 +67,34 @@ export function missingInterpreter(runtime: string): string | undefined {
 }
 
 /**
- * The `bootstrap` a custom runtime starts, where Lambda looks for it: the
- * function's own in /var/task, else one a layer put in /opt.
+ * The program that starts an environment's runtime: Lambkin's bootstrap on
+ * the runtime's interpreter, or a custom runtime's own `bootstrap`, where
+ * Lambda looks for it: in /var/task, else in /opt (from a layer). Undefined
+ * when a custom runtime has neither.
  */
-export function customBootstrap(
+export function bootstrapCommand(
+  launch: RuntimeLaunch,
   trees: { codeDir: string; layersDir?: string },
   inside: SandboxPaths,
-): string {
-  const present = (dir: string) => {
+): { command: string; args: string[] } | undefined {
+  if (launch.interpreter) {
+    return {
+      command: launch.interpreter,
+      args: [path.posix.join(inside.runtimeDir, launch.bootstrapFile)],
+    };
+  }
+  const present = (dir: string | undefined) => {
     try {
-      lstatSync(path.join(dir, "bootstrap"));
-      return true;
+      return dir !== undefined && !!lstatSync(path.join(dir, "bootstrap"));
     } catch {
       return false;
     }
   };
-  if (!present(trees.codeDir) && trees.layersDir && present(trees.layersDir))
-    return path.posix.join(inside.optDir, "bootstrap");
-  return path.posix.join(inside.codeDir, "bootstrap");
+  if (present(trees.codeDir))
+    return { command: path.posix.join(inside.codeDir, "bootstrap"), args: [] };
+  if (present(trees.layersDir))
+    return { command: path.posix.join(inside.optDir, "bootstrap"), args: [] };
+  return undefined;
 }
 
 /** The launch of a runtime Lambkin can run; callers validated the runtime before. */

@@ -301,6 +301,24 @@ describe("layers", { concurrency: true }, () => {
     assert.deepEqual(payloadOf(output), { from: "opt", event: { n: 7 } });
   });
 
+  it("fails a custom runtime with no bootstrap in its code or layers as AWS does", async () => {
+    const { client } = lambkin;
+    await createFunction(
+      client,
+      "no-bootstrap",
+      zipFiles({ "handler.sh": "echo never run" }),
+      { Runtime: "provided.al2023", Handler: "handler.run" },
+    );
+    const output = await invoke(client, "no-bootstrap");
+    assert.equal(output.FunctionError, "Unhandled");
+    assert.deepEqual(payloadOf(output), {
+      errorType: "Runtime.InvalidEntrypoint",
+      errorMessage:
+        `RequestId: ${output.$metadata.requestId} Error: Couldn't find valid ` +
+        "bootstrap(s): [/var/task/bootstrap /opt/bootstrap]",
+    });
+  });
+
   it("lays later layers over earlier ones, in the order given", async () => {
     const { client } = lambkin;
     const first = await publish(client, "order-a", {
