@@ -1,4 +1,5 @@
 import {
+  checkCompatibleFilter,
   checkLayerName,
   checkLayerVersionNumber,
   checkLayerVersionSettings,
@@ -12,7 +13,6 @@ import {
   resourceNotFound,
   toLayerVersion,
   toLayerVersionSummary,
-  validation,
   type LayerVersionRecord,
 } from "../model/index.js";
 import type { ApiContext } from "./api-context.js";
@@ -118,7 +118,7 @@ class LayerOperations {
     const versions = this.matching(request).filter(
       (layer) => layer.layerName === layerName,
     );
-    const page = paginate(request, versions, (layer) => String(layer.version));
+    const page = paginate(request, versions, BY_VERSION);
     return {
       status: 200,
       body: {
@@ -135,11 +135,7 @@ class LayerOperations {
     for (const layer of this.matching(request)) {
       if (!latest.has(layer.layerName)) latest.set(layer.layerName, layer);
     }
-    const page = paginate(
-      request,
-      [...latest.values()],
-      (layer) => layer.layerName,
-    );
+    const page = paginate(request, [...latest.values()], BY_NAME);
     const { where } = this.context;
     return {
       status: 200,
@@ -175,8 +171,14 @@ class LayerOperations {
 
   /** Versions, newest first per layer, compatible with the query's runtime and architecture. */
   private matching(request: ApiRequest): LayerVersionRecord[] {
-    const runtime = request.query.get("CompatibleRuntime");
-    const architecture = request.query.get("CompatibleArchitecture");
+    const runtime = checkCompatibleFilter(
+      request.query.get("CompatibleRuntime"),
+      "compatibleRuntime",
+    );
+    const architecture = checkCompatibleFilter(
+      request.query.get("CompatibleArchitecture"),
+      "compatibleArchitecture",
+    );
     return this.context.store.layers
       .all()
       .filter(
@@ -196,24 +198,45 @@ class LayerOperations {
 const notFound = () =>
   resourceNotFound("The resource you requested does not exist.");
 
-/** One page of a list, after the item whose key the Marker encodes. */
-function paginate<T>(
+/** How a list is ordered: each item's key, and which items follow a key. */
+interface ListOrder {
+  keyOf(layer: LayerVersionRecord): string;
+  /** The form of a key; a Marker that encodes anything else is not ours. */
+  key: RegExp;
+  follows(layer: LayerVersionRecord, key: string): boolean;
+}
+
+/** ListLayerVersions: newest first. */
+const BY_VERSION: ListOrder = {
+  keyOf: (layer) => String(layer.version),
+  key: /^[1-9]\d{0,15}$/,
+  follows: (layer, key) => layer.version < Number(key),
+};
+
+/** ListLayers: by layer name. */
+const BY_NAME: ListOrder = {
+  keyOf: (layer) => layer.layerName,
+  key: /^[a-zA-Z0-9-_]{1,140}$/,
+  follows: (layer, key) => layer.layerName > key,
+};
+
+/**
+ * One page of a list, starting after the key its Marker encodes. The key
+ * need not be listed any more: a version deleted between two pages does not
+ * end the listing.
+ */
+function paginate(
   request: ApiRequest,
-  items: T[],
-  keyOf: (item: T) => string,
-): { items: T[]; next: { NextMarker?: string } } {
+  items: LayerVersionRecord[],
+  order: ListOrder,
+): { items: LayerVersionRecord[]; next: { NextMarker?: string } } {
   const maxItems = parseMaxItems(request.query.get("MaxItems"));
   const marker = request.query.get("Marker");
   let start = 0;
   if (marker) {
-    const key = Buffer.from(marker, "base64url").toString();
-    const index = items.findIndex((item) => keyOf(item) === key);
-    // Our wording: AWS's message for a marker it never issued is not on record.
-    if (index < 0)
-      throw invalidParameterValue(
-        `Marker '${marker}' is not one this list returned.`,
-      );
-    start = index + 1;
+    const key = decodeMarker(marker, order);
+    start = items.findIndex((item) => order.follows(item, key));
+    if (start < 0) start = items.length;
   }
   const page = items.slice(start, start + maxItems);
   const last = page.at(-1);
@@ -221,22 +244,45 @@ function paginate<T>(
     items: page,
     next:
       start + maxItems < items.length && last !== undefined
-        ? { NextMarker: Buffer.from(keyOf(last)).toString("base64url") }
+        ? { NextMarker: encodeMarker(order.keyOf(last)) }
         : {},
   };
+}
+
+const encodeMarker = (key: string): string =>
+  Buffer.from(key).toString("base64url");
+
+/** The key a NextMarker of ours encodes; anything else is refused. */
+function decodeMarker(marker: string, order: ListOrder): string {
+  const key = Buffer.from(marker, "base64url").toString();
+  if (encodeMarker(key) !== marker || !order.key.test(key)) {
+    // Our wording: AWS's message for a marker it never issued is not on record.
+    throw invalidParameterValue(
+      `Marker '${marker}' is not one this list returned.`,
+    );
+  }
+  return key;
 }
 
 function parseMaxItems(raw: string | null): number {
   if (raw === null) return LIMITS.layerVersionsListMaxItems;
   const value = Number(raw);
-  if (
-    !/^\d+$/.test(raw) ||
-    value < 1 ||
-    value > LIMITS.layerVersionsListMaxItems
-  ) {
-    throw validation(
-      `1 validation error detected: Value '${raw}' at 'maxItems' failed to satisfy constraint: ` +
-        `Member must have value less than or equal to ${LIMITS.layerVersionsListMaxItems}`,
+  if (!/^-?\d+$/.test(raw)) {
+    // Our wording: AWS would refuse "1e3" while parsing, with no recorded text.
+    throw constraintViolation(raw, "maxItems", "Member must be a number");
+  }
+  if (value < 1) {
+    throw constraintViolation(
+      raw,
+      "maxItems",
+      "Member must have value greater than or equal to 1",
+    );
+  }
+  if (value > LIMITS.layerVersionsListMaxItems) {
+    throw constraintViolation(
+      raw,
+      "maxItems",
+      `Member must have value less than or equal to ${LIMITS.layerVersionsListMaxItems}`,
     );
   }
   return value;

@@ -23,6 +23,7 @@ export interface LayerVersionSettings {
 }
 
 const LAYER_NAME = new RegExp(`^(?:${LAYER_NAME_PATTERN})$`);
+const ARCHITECTURES = ["x86_64", "arm64"] as const;
 
 /**
  * The plain name of a LayerName path parameter, which may also be a layer
@@ -53,6 +54,26 @@ export function checkLayerVersionNumber(raw: string): number {
   if (version < 1)
     throw invalidParameterValue("Layer Version Cannot be less than 1");
   return version;
+}
+
+/**
+ * The CompatibleRuntime or CompatibleArchitecture a list is filtered by,
+ * or null when the query does not give it.
+ */
+export function checkCompatibleFilter(
+  raw: string | null,
+  member: "compatibleRuntime" | "compatibleArchitecture",
+): string | null {
+  const allowed: readonly string[] =
+    member === "compatibleRuntime" ? AWS_RUNTIMES : ARCHITECTURES;
+  if (raw !== null && !allowed.includes(raw)) {
+    throw constraintViolation(
+      raw,
+      member,
+      `Member must satisfy enum value set: [${allowed.join(", ")}]`,
+    );
+  }
+  return raw;
 }
 
 /** Validates the members of a PublishLayerVersion body other than Content. */
@@ -92,7 +113,7 @@ export function checkLayerVersionSettings(
     compatibleArchitectures: checkEnumList(
       body.CompatibleArchitectures,
       "compatibleArchitectures",
-      ["x86_64", "arm64"],
+      ARCHITECTURES,
       2,
     ),
     ...(licenseInfo === undefined ? {} : { licenseInfo }),
@@ -110,7 +131,9 @@ export function checkLayerVersionArns(
   const list = checkList(value, "layers");
   const layers = list.map((arn) => {
     const reference =
-      typeof arn === "string" ? parseLayerVersionArn(arn) : undefined;
+      typeof arn === "string" && arn.length <= 2048
+        ? parseLayerVersionArn(arn)
+        : undefined;
     if (!reference) {
       throw constraintViolation(
         shown(list),

@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import {
+  CreateFunctionCommand,
+  DeleteLayerVersionCommand,
+  ListLayersCommand,
+  ListLayerVersionsCommand,
+  PublishLayerVersionCommand,
+  type LambdaClient,
+  type Runtime,
+} from "@aws-sdk/client-lambda";
+import { awsError, bystander, ROLE, zipFiles } from "../support/functions.js";
+import {
+  startLambkin,
+  type LambkinProcess,
+} from "../support/lambkin-process.js";
+
+/** Publishes a layer version of in-memory files and returns its ARN. */
+async function publish(
+  client: LambdaClient,
+  name: string,
+  files: Record<string, string>,
+  executables: string[] = [],
+): Promise<string> {
+  const published = await client.send(
+    new PublishLayerVersionCommand({
+      LayerName: name,
+      Content: { ZipFile: zipFiles(files, executables) },
+    }),
+  );
+  return published.LayerVersionArn!;
+}
+
+describe(
+  "layers and extensions under hostile input",
+  { concurrency: true },
+  () => {
+    let lambkin: LambkinProcess;
+    before(async () => {
+      lambkin = await startLambkin();
+      await bystander.create(lambkin.client);
+    });
+
+    describe("layer lists", () => {
+      it("go on from a marker whose layer version was deleted between pages", async () => {
+        const { client } = lambkin;
+        for (let n = 0; n < 3; n++) {
+          await publish(client, "paged", { [`v${n}.txt`]: String(n) });
+        }
+        const first = await client.send(
+          new ListLayerVersionsCommand({ LayerName: "paged", MaxItems: 1 }),
+        );
+        assert.deepEqual(
+          first.LayerVersions?.map((v) => v.Version),
+          [3],
+        );
+        await client.send(
+          new DeleteLayerVersionCommand({
+            LayerName: "paged",
+            VersionNumber: 3,
+          }),
+        );
+        const rest = await client.send(
+          new ListLayerVersionsCommand({
+            LayerName: "paged",
+            Marker: first.NextMarker,
+          }),
+        );
+        assert.deepEqual(
+          rest.LayerVersions?.map((v) => v.Version),
+          [2, 1],
+        );
+      });
+
+      it("go on from a marker whose layer lost all its versions between pages", async () => {
+        const { client } = lambkin;
+        for (const name of ["gone-a", "gone-b", "gone-c"]) {
+          await publish(client, name, { "f.txt": name });
+        }
+        // Page one layer at a time up to gone-a, and keep the marker after it.
+        let marker: string | undefined;
+        for (;;) {
+          const page = await client.send(
+            new ListLayersCommand({ MaxItems: 1, Marker: marker }),
+          );
+          marker = page.NextMarker;
+          assert.ok(marker, "gone-a was not listed");
+          if (page.Layers?.[0]?.LayerName === "gone-a") break;
+        }
+        await client.send(
+          new DeleteLayerVersionCommand({
+            LayerName: "gone-a",
+            VersionNumber: 1,
+          }),
+        );
+        const rest = await client.send(
+          new ListLayersCommand({ Marker: marker }),
+        );
+        const after = (rest.Layers ?? []).map((layer) => layer.LayerName);
+        assert.deepEqual(after.slice(0, 2), ["gone-b", "gone-c"]);
+      });
+
+      it("refuse a MaxItems below 1 and an unknown runtime as AWS's validation does", async () => {
+        const { client } = lambkin;
+        const zero = await awsError(() =>
+          client.send(new ListLayersCommand({ MaxItems: 0 })),
+        );
+        assert.equal(zero.name, "ValidationException");
+        assert.equal(
+          zero.message,
+          "1 validation error detected: Value '0' at 'maxItems' failed to satisfy " +
+            "constraint: Member must have value greater than or equal to 1",
+        );
+        const runtime = await awsError(() =>
+          client.send(
+            new ListLayerVersionsCommand({
+              LayerName: "paged",
+              CompatibleRuntime: "cobol85" as Runtime,
+            }),
+          ),
+        );
+        assert.equal(runtime.name, "ValidationException");
+        assert.match(
+          runtime.message,
+          /^1 validation error detected: Value 'cobol85' at 'compatibleRuntime' failed to satisfy constraint: Member must satisfy enum value set: \[.*nodejs20\.x.*\]$/,
+        );
+      });
+    });
+
+    describe("a function's Layers", () => {
+      it("refuses a layer version ARN longer than 2048 characters as invalid, not missing", async () => {
+        const arn = `arn:aws:lambda:us-east-1:000000000000:layer:${"a".repeat(2048)}:1`;
+        const error = await awsError(() =>
+          lambkin.client.send(
+            new CreateFunctionCommand({
+              FunctionName: "long-layer-arn",
+              Runtime: "nodejs20.x",
+              Role: ROLE,
+              Handler: "index.handler",
+              Code: { ZipFile: zipFiles({ "index.js": "" }) },
+              Layers: [arn],
+            }),
+          ),
+        );
+        assert.equal(error.name, "ValidationException");
+        assert.match(error.message, /at 'layers' failed to satisfy constraint/);
+      });
+    });
+  },
+);
