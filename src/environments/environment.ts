@@ -309,15 +309,16 @@ export class Environment {
     // With no bootstrap to start, a program that exits at once fails init
     // the way a bootstrap that dies does, with AWS's error for the case.
     const found = bootstrapCommand(launch, trees, inside);
-    const bootstrap = found ?? { command: "/bin/false", args: [] };
+    const failure = "errorType" in found ? found : undefined;
+    const bootstrap =
+      "errorType" in found ? { command: "/bin/false", args: [] } : found;
     const failedInit = (requestId: string, exit: SandboxExit) =>
-      found
-        ? exitOutcome(requestId, exit)
-        : platformError(
-            "Runtime.InvalidEntrypoint",
-            `RequestId: ${requestId} Error: Couldn't find valid bootstrap(s): ` +
-              `[${inside.codeDir}/bootstrap ${inside.optDir}/bootstrap]`,
-          );
+      failure
+        ? platformError(
+            failure.errorType,
+            `RequestId: ${requestId} Error: ${failure.reason}`,
+          )
+        : exitOutcome(requestId, exit);
     this.process = this.deps.sandbox.start({
       ...(this.expectedExtensions > 0
         ? launchWithExtensions(bootstrap, `${inside.optDir}/extensions`)

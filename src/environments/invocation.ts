@@ -23,3 +23,12 @@ export interface InvocationResult extends InvocationOutcome {
   durationMs: number;
   initDurationMs?: number;
 }
+
+/**
+ * Why an environment's processes cannot even start, as AWS reports it:
+ * `errorType`, and `RequestId: <id> Error: <reason>` as the message.
+ */
+export interface LaunchFailure {
+  errorType: string;
+  reason: string;
+}

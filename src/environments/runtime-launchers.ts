@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -9,6 +9,8 @@ import {
   type RuntimeFamily,
 } from "../model/index.js";
 import type { SandboxPaths } from "../sandbox/index.js";
+import type { LaunchFailure } from "./invocation.js";
+import { realPathInside } from "./tree-paths.js";
 
 /** How to start the bootstrap of a runtime, and what to tell the function's log. */
 export interface RuntimeLaunch {
@@ -69,32 +71,49 @@ export function missingInterpreter(runtime: string): string | undefined {
 /**
  * The program that starts an environment's runtime: Lambkin's bootstrap on
  * the runtime's interpreter, or a custom runtime's own `bootstrap`, where
- * Lambda looks for it: in /var/task, else in /opt (from a layer). Undefined
- * when a custom runtime has neither.
+ * Lambda looks for it: in /var/task, else in /opt (from a layer). A custom
+ * runtime with no bootstrap, or one that cannot be executed, gets the
+ * failure AWS reports instead.
  */
 export function bootstrapCommand(
   launch: RuntimeLaunch,
   trees: { codeDir: string; layersDir?: string },
   inside: SandboxPaths,
-): { command: string; args: string[] } | undefined {
+): { command: string; args: string[] } | LaunchFailure {
   if (launch.interpreter) {
     return {
       command: launch.interpreter,
       args: [path.posix.join(inside.runtimeDir, launch.bootstrapFile)],
     };
   }
-  const present = (dir: string | undefined) => {
-    try {
-      return dir !== undefined && !!lstatSync(path.join(dir, "bootstrap"));
-    } catch {
-      return false;
+  const places = [
+    { tree: trees.codeDir, dir: inside.codeDir },
+    { tree: trees.layersDir, dir: inside.optDir },
+  ];
+  for (const { tree, dir } of places) {
+    const found = tree && realPathInside(tree, "bootstrap");
+    if (!found) continue;
+    const command = path.posix.join(dir, "bootstrap");
+    if (!isExecutableFile(found)) {
+      return {
+        errorType: "Runtime.InvalidEntrypoint",
+        reason: `fork/exec ${command}: permission denied`,
+      };
     }
+    return { command, args: [] };
+  }
+  return {
+    errorType: "Runtime.InvalidEntrypoint",
+    reason:
+      "Couldn't find valid bootstrap(s): " +
+      `[${places.map(({ dir }) => `${dir}/bootstrap`).join(" ")}]`,
   };
-  if (present(trees.codeDir))
-    return { command: path.posix.join(inside.codeDir, "bootstrap"), args: [] };
-  if (present(trees.layersDir))
-    return { command: path.posix.join(inside.optDir, "bootstrap"), args: [] };
-  return undefined;
+}
+
+/** Whether a host file is a regular file that the sandbox user may execute. */
+export function isExecutableFile(file: string): boolean {
+  const stat = statSync(file);
+  return stat.isFile() && (stat.mode & 0o111) !== 0;
 }
 
 /** The launch of a runtime Lambkin can run; callers validated the runtime before. */

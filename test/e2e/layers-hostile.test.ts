@@ -9,7 +9,15 @@ import {
   type LambdaClient,
   type Runtime,
 } from "@aws-sdk/client-lambda";
-import { awsError, bystander, ROLE, zipFiles } from "../support/functions.js";
+import {
+  awsError,
+  bystander,
+  createFunction,
+  invoke,
+  payloadOf,
+  ROLE,
+  zipFiles,
+} from "../support/functions.js";
 import {
   startLambkin,
   type LambkinProcess,
@@ -144,6 +152,30 @@ describe(
         );
         assert.equal(error.name, "ValidationException");
         assert.match(error.message, /at 'layers' failed to satisfy constraint/);
+      });
+    });
+
+    describe("a layer's bootstrap", () => {
+      it("that is not executable fails init with Runtime.InvalidEntrypoint", async () => {
+        const { client } = lambkin;
+        const layer = await publish(client, "flat-bootstrap", {
+          bootstrap: "#!/bin/sh\necho never runs\n",
+        });
+        await createFunction(
+          client,
+          "flat-bootstrap",
+          zipFiles({ "README.txt": "the runtime comes from a layer" }),
+          { Runtime: "provided.al2023", Handler: "none", Layers: [layer] },
+        );
+        const output = await invoke(client, "flat-bootstrap");
+        assert.equal(output.FunctionError, "Unhandled");
+        assert.deepEqual(payloadOf(output), {
+          errorType: "Runtime.InvalidEntrypoint",
+          errorMessage:
+            `RequestId: ${output.$metadata.requestId} Error: ` +
+            "fork/exec /opt/bootstrap: permission denied",
+        });
+        await bystander.answers(client);
       });
     });
   },
