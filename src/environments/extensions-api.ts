@@ -147,41 +147,16 @@ export class ExtensionsApi implements RuntimeApiRoutes {
     res: ServerResponse,
     body: unknown,
   ): void {
-    const name = req.headers["lambda-extension-name"];
-    if (typeof name !== "string" || name === "") {
-      reply(res, 403, {
-        errorMessage: "Empty extension name",
-        errorType: "Extension.InvalidExtensionName",
-      });
-      return;
-    }
-    const events = parseEvents(body);
-    // Our wording for the three refusals below; AWS's are not on record.
-    if (!events) {
-      reply(res, 400, {
-        errorMessage:
-          'The body must be {"events": [...]} with events from INVOKE and SHUTDOWN',
-        errorType: "InvalidRequest",
-      });
-      return;
-    }
-    if (!this.registrationOpen) {
-      reply(res, 403, {
-        errorMessage:
-          "Extensions can register only while the environment initializes",
-        errorType: "Extension.InvalidRegistration",
-      });
-      return;
-    }
-    if (this.extensions.size >= MAX_EXTENSIONS) {
-      reply(res, 403, {
-        errorMessage: `A function may have at most ${MAX_EXTENSIONS} extensions`,
-        errorType: "Extension.TooManyExtensions",
-      });
+    const checked = this.checkRegistration(
+      req.headers["lambda-extension-name"],
+      body,
+    );
+    if ("errorType" in checked) {
+      reply(res, 403, checked);
       return;
     }
     const id = randomUUID();
-    this.extensions.set(id, { name, events, queued: [] });
+    this.extensions.set(id, { ...checked, queued: [] });
     res
       .writeHead(200, {
         "Content-Type": "application/json",
@@ -189,6 +164,56 @@ export class ExtensionsApi implements RuntimeApiRoutes {
       })
       .end(JSON.stringify(this.audience));
     this.events.onRegistered(this.extensions.size);
+  }
+
+  /** The name and events of a registration, or AWS's error refusing it. */
+  private checkRegistration(
+    name: string | string[] | undefined,
+    body: unknown,
+  ):
+    | { name: string; events: Set<ExtensionEventType> }
+    | { errorMessage: string; errorType: string } {
+    if (typeof name !== "string" || name === "") {
+      return {
+        errorMessage: "Empty extension name",
+        errorType: "Extension.InvalidExtensionName",
+      };
+    }
+    const events = parseEvents(body);
+    // Our wording for these two; AWS's repeats its JSON decoder's error.
+    if (events === undefined) {
+      return {
+        errorMessage: 'The body must be a JSON object: {"events": [...]}',
+        errorType: "InvalidRequestFormat",
+      };
+    }
+    if (typeof events === "string") {
+      return {
+        errorMessage: `${events}: only INVOKE and SHUTDOWN can be subscribed to`,
+        errorType: "Extension.InvalidEventType",
+      };
+    }
+    if (!this.registrationOpen) {
+      return {
+        errorMessage: "Extension registration closed already",
+        errorType: "Extension.RegistrationClosed",
+      };
+    }
+    if ([...this.extensions.values()].some((known) => known.name === name)) {
+      return {
+        errorMessage:
+          `State transition from Registered to Registered failed for extension ${name}. ` +
+          "Error: State transition is not allowed",
+        errorType: "Extension.InvalidExtensionState",
+      };
+    }
+    if (this.extensions.size >= MAX_EXTENSIONS) {
+      return {
+        errorMessage: `Extension limit (${MAX_EXTENSIONS}) reached`,
+        errorType: "Extension.TooManyExtensions",
+      };
+    }
+    return { name, events };
   }
 
   private next(extension: Extension, res: ServerResponse): void {
@@ -253,11 +278,19 @@ export class ExtensionsApi implements RuntimeApiRoutes {
   }
 }
 
-function parseEvents(body: unknown): Set<ExtensionEventType> | undefined {
+/**
+ * The events a registration subscribes to; the first unknown event's name
+ * when there is one, undefined when the body is not `{"events": [...]}`.
+ */
+function parseEvents(
+  body: unknown,
+): Set<ExtensionEventType> | string | undefined {
   const events = (body as { events?: unknown } | undefined)?.events;
   if (!Array.isArray(events)) return undefined;
-  if (events.some((event) => event !== "INVOKE" && event !== "SHUTDOWN"))
-    return undefined;
+  const unknown = events.find(
+    (event) => event !== "INVOKE" && event !== "SHUTDOWN",
+  );
+  if (unknown !== undefined) return String(unknown);
   return new Set(events as ExtensionEventType[]);
 }
 

@@ -14,6 +14,7 @@ import {
   bystander,
   createFunction,
   invoke,
+  logTailOf,
   payloadOf,
   ROLE,
   zipFiles,
@@ -38,6 +39,44 @@ async function publish(
   );
   return published.LayerVersionArn!;
 }
+
+/** A layer of executable shell extensions, `{ name: body }`, in extensions/. */
+function publishExtensions(
+  client: LambdaClient,
+  layerName: string,
+  extensions: Record<string, string>,
+): Promise<string> {
+  const files = Object.fromEntries(
+    Object.entries(extensions).map(([name, body]) => [
+      `extensions/${name}`,
+      `#!/bin/sh\n${body}\n`,
+    ]),
+  );
+  return publish(client, layerName, files, Object.keys(files));
+}
+
+/** Shell that registers as `name` for INVOKE, keeping the identifier in $id. */
+const register = (name: string) =>
+  [
+    'api="http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension"',
+    "headers=$(mktemp)",
+    `curl -sS -D "$headers" -o /dev/null -X POST "$api/register" -H "Lambda-Extension-Name: ${name}" \\`,
+    '  -d \'{"events":["INVOKE"]}\'',
+    "id=$(grep -i '^lambda-extension-identifier:' \"$headers\" | cut -d' ' -f2 | tr -d '\\r')",
+  ].join("\n");
+
+/** Shell that asks for events forever. */
+const nextForever =
+  'while true; do curl -sS -o /dev/null -H "Lambda-Extension-Identifier: $id" "$api/event/next"; done';
+
+/** A Node.js function that returns the files its extensions left in /tmp. */
+const readsTmp = zipFiles({
+  "index.js":
+    "const fs = require('fs');\n" +
+    "exports.handler = async () => Object.fromEntries(fs.readdirSync('/tmp')" +
+    ".filter((f) => f.startsWith('ext-')).sort()" +
+    ".map((f) => [f, fs.readFileSync('/tmp/' + f, 'utf8').trim()]));",
+});
 
 describe(
   "layers and extensions under hostile input",
@@ -176,6 +215,36 @@ describe(
             "fork/exec /opt/bootstrap: permission denied",
         });
         await bystander.answers(client);
+      });
+    });
+
+    describe("external extensions", () => {
+      it("that registers twice is refused the second time, and init goes on", async () => {
+        const { client } = lambkin;
+        const layer = await publishExtensions(client, "eager", {
+          eager: [
+            register("eager"),
+            "first=$id",
+            'curl -sS -o /tmp/ext-second -X POST "$api/register" -H "Lambda-Extension-Name: eager" \\',
+            '  -d \'{"events":["INVOKE"]}\'',
+            "id=$first",
+            nextForever,
+          ].join("\n"),
+        });
+        await createFunction(client, "with-eager", readsTmp, {
+          Layers: [layer],
+          Timeout: 30,
+        });
+        const output = await invoke(client, "with-eager");
+        assert.equal(output.FunctionError, undefined, logTailOf(output));
+        assert.deepEqual(payloadOf(output), {
+          "ext-second": JSON.stringify({
+            errorMessage:
+              "State transition from Registered to Registered failed for extension eager. " +
+              "Error: State transition is not allowed",
+            errorType: "Extension.InvalidExtensionState",
+          }),
+        });
       });
     });
   },
