@@ -24,14 +24,11 @@ import type {
   InvocationResult,
 } from "./invocation.js";
 import { ExtensionsApi, type ShutdownReason } from "./extensions-api.js";
-import {
-  countExternalExtensions,
-  launchWithExtensions,
-} from "./external-extensions.js";
 import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
 import { PROVIDED_MODULES_DIR } from "./provided-modules.js";
-import { bootstrapCommand, launchFor } from "./runtime-launchers.js";
+import { planLaunch } from "./launch-plan.js";
+import { launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
 
 /** What every environment shares: where it runs, logs and reports. */
@@ -280,7 +277,6 @@ export class Environment {
   ): void {
     const launch = launchFor(this.fn.runtime, this.deps.where);
     const inside = this.deps.sandbox.paths(trees, launch.runtimeDir);
-    this.expectedExtensions = countExternalExtensions(trees.layersDir);
     const { platform } = this.deps;
     const offline = this.api.address.startsWith("/");
     const env = environmentVariables(
@@ -306,24 +302,19 @@ export class Environment {
       );
     }
     // A custom runtime's own `bootstrap` runs directly; others run ours.
-    // With no bootstrap to start, a program that exits at once fails init
-    // the way a bootstrap that dies does, with AWS's error for the case.
-    const found = bootstrapCommand(launch, trees, inside);
-    const failure = "errorType" in found ? found : undefined;
-    const bootstrap =
-      "errorType" in found ? { command: "/bin/false", args: [] } : found;
+    const plan = planLaunch(launch, trees, inside);
+    this.expectedExtensions = plan.extensions;
     const failedInit = (requestId: string, exit: SandboxExit) =>
-      failure
+      plan.failure
         ? platformError(
-            failure.errorType,
-            `RequestId: ${requestId} Error: ${failure.reason}`,
+            plan.failure.errorType,
+            `RequestId: ${requestId} Error: ${plan.failure.reason}`,
           )
         : exitOutcome(requestId, exit);
     this.process = this.deps.sandbox.start({
-      ...(this.expectedExtensions > 0
-        ? launchWithExtensions(bootstrap, `${inside.optDir}/extensions`)
-        : bootstrap),
-      stdinPipe: this.expectedExtensions > 0,
+      command: plan.command,
+      args: plan.args,
+      stdinPipe: plan.extensions > 0,
       env,
       ...trees,
       runtimeDir: launch.runtimeDir,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { LIMITS } from "../model/index.js";
 import type { InvocationOutcome } from "./invocation.js";
 import { readBody, reply, type RuntimeApiRoutes } from "./runtime-api-http.js";
 
@@ -42,8 +43,6 @@ interface Extension {
 }
 
 const PREFIX = "/2020-01-01/extension";
-/** Lambda's limit on the extensions of one function. */
-const MAX_EXTENSIONS = 10;
 
 /**
  * The Extensions API (2020-01-01) of one environment, served beside its
@@ -207,9 +206,9 @@ export class ExtensionsApi implements RuntimeApiRoutes {
         errorType: "Extension.InvalidExtensionState",
       };
     }
-    if (this.extensions.size >= MAX_EXTENSIONS) {
+    if (this.extensions.size >= LIMITS.extensionsPerFunction) {
       return {
-        errorMessage: `Extension limit (${MAX_EXTENSIONS}) reached`,
+        errorMessage: `Extension limit (${LIMITS.extensionsPerFunction}) reached`,
         errorType: "Extension.TooManyExtensions",
       };
     }

@@ -1,5 +1,9 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
+import { LIMITS } from "../model/index.js";
+import type { LaunchFailure } from "./invocation.js";
+import { isExecutableFile } from "./runtime-launchers.js";
+import { realPathInside } from "./tree-paths.js";
 
 /** Variables AWS leaves out of an external extension's environment. */
 const HIDDEN_FROM_EXTENSIONS = [
@@ -16,48 +20,68 @@ const HIDDEN_FROM_EXTENSIONS = [
 ];
 
 /**
- * Run inside the environment as `sh -c LAUNCHER extensions DIR COMMAND...`:
- * starts every executable in DIR in the background, then waits for one line
- * on standard input, which Lambkin writes once they have all registered, and
- * only then becomes the runtime's bootstrap, as Lambda orders the two.
+ * Run inside the environment as `sh -c LAUNCHER extensions N PATH... COMMAND...`:
+ * starts the N extensions at PATH... in the background, then waits for one
+ * line on standard input, which Lambkin writes once they have all
+ * registered, and only then becomes the runtime's bootstrap, as Lambda
+ * orders the two. The extensions read nothing: that line is the runtime's.
  */
-const LAUNCHER = `dir=$1
+const LAUNCHER = `count=$1
 shift
-for extension in "$dir"/*; do
-  if [ -f "$extension" ] && [ -x "$extension" ]; then
-    env ${HIDDEN_FROM_EXTENSIONS.map((name) => `-u ${name}`).join(" ")} "$extension" &
-  fi
+while [ "$count" -gt 0 ]; do
+  env ${HIDDEN_FROM_EXTENSIONS.map((name) => `-u ${name}`).join(" ")} "$1" </dev/null &
+  shift
+  count=$((count - 1))
 done
 read -r _ || exit 1
 exec "$@" </dev/null`;
 
 /**
- * How many external extensions a function's layers hold: the executable
- * files in `/opt/extensions`, seen from the host.
+ * The external extensions of a function, as Lambda finds them: every entry
+ * of /opt/extensions that is not a folder, in name order, dot-files too.
+ * Their paths are the ones inside the sandbox (`optDir`). More than Lambda
+ * allows, or one that cannot be executed, is the failure AWS reports.
  */
-export function countExternalExtensions(layersDir: string | undefined): number {
-  if (!layersDir) return 0;
-  const dir = path.join(layersDir, "extensions");
+export function findExternalExtensions(
+  layersDir: string | undefined,
+  optDir: string,
+): string[] | LaunchFailure {
+  const dir = layersDir && realPathInside(layersDir, "extensions");
+  if (!dir) return [];
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => !entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
   } catch {
-    return 0;
+    return [];
   }
-  return names.filter((name) => {
-    try {
-      const stat = statSync(path.join(dir, name));
-      return stat.isFile() && (stat.mode & 0o111) !== 0;
-    } catch {
-      return false;
+  if (names.length > LIMITS.extensionsPerFunction) {
+    // Our wording: AWS's message for this failure is not on record.
+    return {
+      errorType: "Extension.LaunchError",
+      reason:
+        `${names.length} extensions in ${optDir}/extensions; ` +
+        `a function may have at most ${LIMITS.extensionsPerFunction}`,
+    };
+  }
+  for (const name of names) {
+    const found = realPathInside(layersDir, path.join("extensions", name));
+    if (!found || !isExecutableFile(found)) {
+      return {
+        errorType: "Extension.LaunchError",
+        reason: `fork/exec ${optDir}/extensions/${name}: ${found ? "permission denied" : "no such file or directory"}`,
+      };
     }
-  }).length;
+  }
+  return names.map((name) => `${optDir}/extensions/${name}`);
 }
 
-/** The command that starts the extensions in `extensionsDir`, then the bootstrap. */
+/** The command that starts `extensions` (paths inside the sandbox), then the bootstrap. */
 export function launchWithExtensions(
   bootstrap: { command: string; args: string[] },
-  extensionsDir: string,
+  extensions: string[],
 ): { command: string; args: string[] } {
   return {
     command: "/bin/sh",
@@ -65,7 +89,8 @@ export function launchWithExtensions(
       "-c",
       LAUNCHER,
       "extensions",
-      extensionsDir,
+      String(extensions.length),
+      ...extensions,
       bootstrap.command,
       ...bootstrap.args,
     ],

@@ -24,5 +24,6 @@ export const LIMITS = {
   listMaxItemsMax: 10000,
   initTimeoutMs: 10000,
   layersPerFunction: 5,
+  extensionsPerFunction: 10,
   layerVersionsListMaxItems: 50,
 } as const;

@@ -246,6 +246,70 @@ describe(
           }),
         });
       });
+
+      it("are all started, a dot-file among them, with nothing to read on standard input", async () => {
+        const { client } = lambkin;
+        const starts = (name: string) =>
+          [
+            // An extension that reads standard input must not take the line
+            // that lets the runtime start.
+            `cat > /tmp/ext-${name}`,
+            `echo started >> /tmp/ext-${name}`,
+            register(name),
+            nextForever,
+          ].join("\n");
+        const layer = await publishExtensions(client, "dotted", {
+          ".hidden": starts(".hidden"),
+          visible: starts("visible"),
+        });
+        await createFunction(client, "with-dotted", readsTmp, {
+          Layers: [layer],
+          Timeout: 30,
+        });
+        const output = await invoke(client, "with-dotted");
+        assert.equal(output.FunctionError, undefined, logTailOf(output));
+        assert.deepEqual(payloadOf(output), {
+          "ext-.hidden": "started",
+          "ext-visible": "started",
+        });
+      });
+
+      it("more than 10 of them fail init with Extension.LaunchError at once", async () => {
+        const { client } = lambkin;
+        const extensions: Record<string, string> = {};
+        for (let n = 1; n <= 11; n++) {
+          extensions[`many-${n}`] = `${register(`many-${n}`)}\n${nextForever}`;
+        }
+        const layer = await publishExtensions(client, "crowd", extensions);
+        await createFunction(client, "with-crowd", readsTmp, {
+          Layers: [layer],
+          Timeout: 30,
+        });
+        const output = await invoke(client, "with-crowd");
+        assert.equal(output.FunctionError, "Unhandled", logTailOf(output));
+        const error = payloadOf(output) as { errorType: string };
+        assert.equal(error.errorType, "Extension.LaunchError");
+        await bystander.answers(client);
+      });
+
+      it("a file there that is not executable fails init with Extension.LaunchError", async () => {
+        const { client } = lambkin;
+        const layer = await publish(client, "readme-extension", {
+          "extensions/README": "not a program",
+        });
+        await createFunction(client, "with-readme-extension", readsTmp, {
+          Layers: [layer],
+          Timeout: 30,
+        });
+        const output = await invoke(client, "with-readme-extension");
+        assert.equal(output.FunctionError, "Unhandled", logTailOf(output));
+        assert.deepEqual(payloadOf(output), {
+          errorType: "Extension.LaunchError",
+          errorMessage:
+            `RequestId: ${output.$metadata.requestId} Error: ` +
+            "fork/exec /opt/extensions/README: permission denied",
+        });
+      });
     });
   },
 );
