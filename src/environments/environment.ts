@@ -22,12 +22,15 @@ import type {
   InvocationOutcome,
   InvocationRequest,
   InvocationResult,
+  LaunchFailure,
 } from "./invocation.js";
 import { ExtensionsApi, type ShutdownReason } from "./extensions-api.js";
 import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
 import { PROVIDED_MODULES_DIR } from "./provided-modules.js";
+import { extensionExit } from "./external-extensions.js";
 import { planLaunch } from "./launch-plan.js";
+import { terminationText } from "./process-exit.js";
 import { launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
 
@@ -87,6 +90,11 @@ export class Environment {
   private awaitingNext = false;
   /** The external extensions in the function's /opt/extensions, started before the runtime. */
   private expectedExtensions = 0;
+  /**
+   * Why the environment's processes cannot start, or had to be ended, when
+   * that is not the runtime's own exit: AWS then reports this instead.
+   */
+  private fatal?: LaunchFailure;
   private readonly nextWaiters: ((ready: boolean) => void)[] = [];
 
   private constructor(
@@ -195,7 +203,10 @@ export class Environment {
         // A failed init reports its duration in INIT_REPORT instead, as on AWS.
         initDurationMs: coldStart && init.ok ? this.initDurationMs : undefined,
         status: status === "ok" ? undefined : status,
-        errorType: status === "error" ? outcome.errorType : undefined,
+        errorType:
+          status === "error"
+            ? (outcome.errorType ?? this.fatal?.errorType)
+            : undefined,
       }),
     );
     this.invocationLines = undefined;
@@ -228,8 +239,7 @@ export class Environment {
     this.process.thaw();
     const deadlineMs = Date.now() + EXTENSION_SHUTDOWN_MS;
     if (!this.exit && this.extensions.shutdown(reason, deadlineMs)) {
-      // Limitation: an extension that exits after SHUTDOWN, as most do, is not
-      // seen to be done, so the environment then takes the whole 2 s to end.
+      // Extensions are done once each has asked for its next event or ended.
       timer = setTimeout(kill, EXTENSION_SHUTDOWN_MS);
       void this.extensions.whenIdle().then(kill);
       void this.process.exited.then(kill);
@@ -303,18 +313,13 @@ export class Environment {
     }
     // A custom runtime's own `bootstrap` runs directly; others run ours.
     const plan = planLaunch(launch, trees, inside);
-    this.expectedExtensions = plan.extensions;
-    const failedInit = (requestId: string, exit: SandboxExit) =>
-      plan.failure
-        ? platformError(
-            plan.failure.errorType,
-            `RequestId: ${requestId} Error: ${plan.failure.reason}`,
-          )
-        : exitOutcome(requestId, exit);
+    this.expectedExtensions = plan.extensions.length;
+    this.fatal = plan.failure;
     this.process = this.deps.sandbox.start({
       command: plan.command,
       args: plan.args,
-      stdinPipe: plan.extensions > 0,
+      stdinPipe: plan.extensions.length > 0,
+      reportPipe: plan.extensions.length > 0,
       env,
       ...trees,
       runtimeDir: launch.runtimeDir,
@@ -327,14 +332,38 @@ export class Environment {
     });
     captureLines(this.process.stdout, (line) => this.writeFunctionLine(line));
     captureLines(this.process.stderr, (line) => this.writeFunctionLine(line));
+    if (this.process.reports) {
+      captureLines(this.process.reports, (report) => {
+        const exit = extensionExit(report, plan.extensions);
+        if (exit) this.onExtensionExit(exit);
+      });
+    }
     void this.process.exited.then((exit) => {
       this.exit = exit;
       const requestId = this.currentRequestId ?? "";
-      settleInit({ ok: false, outcome: failedInit(requestId, exit) });
+      const { errorType, errorMessage } = this.endError(requestId, exit);
+      settleInit({
+        ok: false,
+        outcome: platformError(errorType, errorMessage),
+      });
       this.failPendingWithExit(requestId, exit);
       for (const waiter of this.nextWaiters.splice(0)) waiter(false);
       if (this.state !== "busy") this.end();
     });
+  }
+
+  /**
+   * An external extension ended. While the environment shuts down, that is
+   * an extension done with SHUTDOWN; at any other time Lambda takes it for a
+   * crash and resets the environment, failing the init or the invocation.
+   */
+  private onExtensionExit(exit: { name: string; reason: string }): void {
+    if (this.state === "ended") {
+      this.extensions.exited(exit.name);
+      return;
+    }
+    this.fatal ??= { errorType: "Extension.Crash", reason: exit.reason };
+    this.process.kill();
   }
 
   /** Once every external extension has registered, the runtime may start. */
@@ -421,10 +450,22 @@ export class Environment {
   private failPendingWithExit(requestId: string, exit: SandboxExit): void {
     const answer = this.pendingOutcome;
     if (!answer) return;
-    const { errorType, errorMessage } = exitError(requestId, exit);
+    const { errorType, errorMessage } = this.endError(requestId, exit);
     this.writeLine(errorMessage);
     this.writeLine(errorType);
     answer(platformError(errorType, errorMessage));
+  }
+
+  /** The error AWS reports when the environment's processes have ended. */
+  private endError(
+    requestId: string,
+    exit: SandboxExit,
+  ): { errorType: string; errorMessage: string } {
+    if (!this.fatal) return exitError(requestId, exit);
+    return {
+      errorType: this.fatal.errorType,
+      errorMessage: `RequestId: ${requestId} Error: ${this.fatal.reason}`,
+    };
   }
 
   /** AWS's timeout: a log line, and the error the caller receives. */
@@ -480,37 +521,19 @@ function platformError(
 }
 
 /** The Runtime.ExitError AWS reports when the runtime exits. */
-function exitOutcome(requestId: string, exit: SandboxExit): InvocationOutcome {
-  const { errorType, errorMessage } = exitError(requestId, exit);
-  return platformError(errorType, errorMessage);
-}
-
 function exitError(
   requestId: string,
   exit: SandboxExit,
 ): { errorType: string; errorMessage: string } {
   const reason =
-    exit.signal !== null
-      ? `Runtime exited with error: signal: ${signalName(exit.signal)}`
-      : exit.code === 0
-        ? "Runtime exited without providing a reason"
-        : `Runtime exited with error: exit status ${exit.code}`;
+    exit.signal === null && exit.code === 0
+      ? "Runtime exited without providing a reason"
+      : `Runtime exited with error: ${terminationText(exit)}`;
   // Limitation: the Runtime.OutOfMemory type AWS reports for this is unverified.
   return {
     errorType: exit.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError",
     errorMessage: `RequestId: ${requestId} Error: ${reason}`,
   };
-}
-
-/** Go's names for signals, which AWS's messages use. */
-function signalName(signal: NodeJS.Signals): string {
-  const names: Partial<Record<NodeJS.Signals, string>> = {
-    SIGKILL: "killed",
-    SIGTERM: "terminated",
-    SIGSEGV: "segmentation fault",
-    SIGABRT: "aborted",
-  };
-  return names[signal] ?? signal.toLowerCase();
 }
 
 /** Waits two turns of the event loop so that output in the pipes is read. */

@@ -35,6 +35,8 @@ export interface InvokeEvent {
 
 interface Extension {
   name: string;
+  /** Set once its process has ended; it then waits for nothing. */
+  ended?: boolean;
   events: Set<ExtensionEventType>;
   /** Its pending `/event/next`, if it is waiting. */
   waiting?: ServerResponse;
@@ -69,6 +71,7 @@ export class ExtensionsApi implements RuntimeApiRoutes {
   /** Whether every extension waits on `/event/next` with nothing left to take. */
   private allIdle(): boolean {
     for (const extension of this.extensions.values()) {
+      if (extension.ended) continue;
       if (!extension.waiting || extension.queued.length > 0) return false;
     }
     return true;
@@ -105,6 +108,14 @@ export class ExtensionsApi implements RuntimeApiRoutes {
         shutdownReason: reason,
       }) > 0
     );
+  }
+
+  /** The process of the extension registered as `name` has ended. */
+  exited(name: string): void {
+    for (const extension of this.extensions.values()) {
+      if (extension.name === name) extension.ended = true;
+    }
+    this.wakeIfIdle();
   }
 
   close(): void {
@@ -222,6 +233,10 @@ export class ExtensionsApi implements RuntimeApiRoutes {
       if (extension.waiting === res) extension.waiting = undefined;
     });
     this.deliver(extension);
+    this.wakeIfIdle();
+  }
+
+  private wakeIfIdle(): void {
     if (this.allIdle())
       for (const waiter of this.idleWaiters.splice(0)) waiter();
   }

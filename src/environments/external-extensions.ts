@@ -1,7 +1,9 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { LIMITS } from "../model/index.js";
+import { exitFromStatus } from "../sandbox/index.js";
 import type { LaunchFailure } from "./invocation.js";
+import { terminationText } from "./process-exit.js";
 import { isExecutableFile } from "./runtime-launchers.js";
 import { realPathInside } from "./tree-paths.js";
 
@@ -25,14 +27,19 @@ const HIDDEN_FROM_EXTENSIONS = [
  * line on standard input, which Lambkin writes once they have all
  * registered, and only then becomes the runtime's bootstrap, as Lambda
  * orders the two. The extensions read nothing: that line is the runtime's.
+ * When an extension ends, "INDEX STATUS" goes to file descriptor 3, which
+ * neither the extensions nor the runtime keep open.
  */
 const LAUNCHER = `count=$1
 shift
-while [ "$count" -gt 0 ]; do
-  env ${HIDDEN_FROM_EXTENSIONS.map((name) => `-u ${name}`).join(" ")} "$1" </dev/null &
+index=0
+while [ "$index" -lt "$count" ]; do
+  { env ${HIDDEN_FROM_EXTENSIONS.map((name) => `-u ${name}`).join(" ")} "$1" </dev/null 3>&-
+    echo "$index $?" >&3; } &
   shift
-  count=$((count - 1))
+  index=$((index + 1))
 done
+exec 3>&-
 read -r _ || exit 1
 exec "$@" </dev/null`;
 
@@ -94,5 +101,24 @@ export function launchWithExtensions(
       bootstrap.command,
       ...bootstrap.args,
     ],
+  };
+}
+
+/**
+ * The extension a line of the launcher's reports says has ended, by its
+ * file name (the name it registers under), and AWS's words for how.
+ */
+export function extensionExit(
+  report: string,
+  extensions: string[],
+): { name: string; reason: string } | undefined {
+  const match = /^(\d+) (\d+)$/.exec(report);
+  const extension = match ? extensions[Number(match[1])] : undefined;
+  if (!match || extension === undefined) return undefined;
+  const status = Number(match[2]);
+  return {
+    name: path.posix.basename(extension),
+    reason:
+      status === 0 ? "exit code 0" : terminationText(exitFromStatus(status)),
   };
 }

@@ -11,11 +11,12 @@ export interface LaunchPlan {
   command: string;
   args: string[];
   /**
-   * The external extensions started before the runtime. With any, the
-   * runtime waits for a line on standard input, written once they have all
-   * registered.
+   * The external extensions started before the runtime, by their paths
+   * inside. With any, the runtime waits for a line on standard input,
+   * written once they have all registered, and the reports of their ends
+   * come on file descriptor 3 (`extensionExit` reads them).
    */
-  extensions: number;
+  extensions: string[];
   /** Set when Lambda could not start the runtime or an extension. */
   failure?: LaunchFailure;
 }
@@ -36,16 +37,13 @@ export function planLaunch(
   if ("errorType" in extensions) return failed(extensions);
   const bootstrap = bootstrapCommand(launch, trees, inside);
   if ("errorType" in bootstrap) return failed(bootstrap);
-  if (extensions.length === 0) return { ...bootstrap, extensions: 0 };
-  return {
-    ...launchWithExtensions(bootstrap, extensions),
-    extensions: extensions.length,
-  };
+  if (extensions.length === 0) return { ...bootstrap, extensions };
+  return { ...launchWithExtensions(bootstrap, extensions), extensions };
 }
 
 const failed = (failure: LaunchFailure): LaunchPlan => ({
   command: "/bin/false",
   args: [],
-  extensions: 0,
+  extensions: [],
   failure,
 });

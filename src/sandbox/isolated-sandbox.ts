@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { constants } from "node:os";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import {
   removeSoon,
   type CgroupLimits,
   type EnvironmentCgroup,
 } from "./cgroup.js";
+import { exitFromStatus } from "./exit-status.js";
 import { writeRootSkeleton } from "./root-skeleton.js";
 import type {
   Sandbox,
@@ -114,7 +115,7 @@ export class IsolatedSandbox implements Sandbox {
     // 2. The namespaces, PID 1 and the new root; the bootstrap starts last.
     const child = spawn("/bin/sh", args, {
       env: spec.env,
-      stdio: "pipe",
+      stdio: spec.reportPipe ? ["pipe", "pipe", "pipe", "pipe"] : "pipe",
     });
     child.once("error", () => undefined);
     // Standard input reads as empty unless the spec wants to write to it.
@@ -141,6 +142,7 @@ export class IsolatedSandbox implements Sandbox {
       stdin: spec.stdinPipe ? child.stdin : null,
       stdout: child.stdout,
       stderr: child.stderr,
+      reports: spec.reportPipe ? (child.stdio[3] as Readable) : null,
       exited,
       kill: () => {
         // 3. Killing unshare kills PID 1, and with it the whole namespace.
@@ -148,6 +150,7 @@ export class IsolatedSandbox implements Sandbox {
         cgroup.remove();
         child.stdout.destroy();
         child.stderr.destroy();
+        child.stdio[3]?.destroy();
       },
       peakMemoryMb: samplePeak,
       initFinished: () => cgroup.limitCpu(),
@@ -162,11 +165,5 @@ function signalled(
   code: number | null,
   signal: NodeJS.Signals | null,
 ): Pick<SandboxExit, "code" | "signal"> {
-  if (signal || code === null || code <= 128) return { code, signal };
-  const name = Object.entries(constants.signals).find(
-    ([, n]) => n === code - 128,
-  )?.[0];
-  return name
-    ? { code: null, signal: name as NodeJS.Signals }
-    : { code, signal };
+  return signal || code === null ? { code, signal } : exitFromStatus(code);
 }

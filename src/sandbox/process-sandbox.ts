@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import type {
   Sandbox,
   SandboxExit,
@@ -45,7 +46,7 @@ export class ProcessSandbox implements Sandbox {
       cwd: spec.codeDir,
       env: spec.env,
       detached: true,
-      stdio: "pipe",
+      stdio: spec.reportPipe ? ["pipe", "pipe", "pipe", "pipe"] : "pipe",
     });
     // Without a listener, a failed spawn's 'error' event would end Lambkin.
     child.once("error", () => undefined);
@@ -74,6 +75,7 @@ export class ProcessSandbox implements Sandbox {
       stdin: spec.stdinPipe ? child.stdin : null,
       stdout: child.stdout,
       stderr: child.stderr,
+      reports: spec.reportPipe ? (child.stdio[3] as Readable) : null,
       exited,
       kill: () => {
         // Limitation: a child that left the process group (setsid, detached)
@@ -81,6 +83,7 @@ export class ProcessSandbox implements Sandbox {
         signalGroup("SIGKILL");
         child.stdout.destroy();
         child.stderr.destroy();
+        child.stdio[3]?.destroy();
       },
       peakMemoryMb: () => {
         peakKb = Math.max(peakKb, readPeakRssKb(pid));

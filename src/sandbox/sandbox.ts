@@ -26,6 +26,12 @@ export interface SandboxSpec {
   providedModulesDir: string;
   /** Gives the process a pipe on standard input, `SandboxedProcess.stdin`. */
   stdinPipe?: boolean;
+  /**
+   * Gives the process a pipe on file descriptor 3 for reports of its own to
+   * Lambkin, read from `SandboxedProcess.reports`; what it writes there
+   * stays out of the function's log.
+   */
+  reportPipe?: boolean;
   memoryMb: number;
   ephemeralStorageMb: number;
   /**
@@ -56,6 +62,8 @@ export interface SandboxedProcess {
   readonly stdin: Writable | null;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** Set when the spec asked for `reportPipe`. */
+  readonly reports: Readable | null;
   /** Settles once the process has exited; its output may still be draining. */
   readonly exited: Promise<SandboxExit>;
   /** Ends the whole process tree at once. */

@@ -219,6 +219,61 @@ describe(
     });
 
     describe("external extensions", () => {
+      it("that exits before registering fails init with Extension.Crash", async () => {
+        const { client } = lambkin;
+        const layer = await publishExtensions(client, "quitter", {
+          quitter: "exit 0",
+        });
+        await createFunction(client, "with-quitter", readsTmp, {
+          Layers: [layer],
+          Timeout: 30,
+        });
+        const output = await invoke(client, "with-quitter");
+        assert.equal(output.FunctionError, "Unhandled", logTailOf(output));
+        assert.deepEqual(payloadOf(output), {
+          errorType: "Extension.Crash",
+          errorMessage: `RequestId: ${output.$metadata.requestId} Error: exit code 0`,
+        });
+        assert.match(
+          logTailOf(output),
+          /INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Extension.Crash/,
+        );
+        await bystander.answers(client);
+      });
+
+      it("that dies on INVOKE ends the invocation with Extension.Crash", async () => {
+        const { client } = lambkin;
+        const layer = await publishExtensions(client, "dies-on-invoke", {
+          "dies-on-invoke": [
+            register("dies-on-invoke"),
+            // Its first call for an event ends init, and returns with the INVOKE.
+            'curl -sS -o /dev/null -H "Lambda-Extension-Identifier: $id" "$api/event/next"',
+            "exit 3",
+          ].join("\n"),
+        });
+        await createFunction(
+          client,
+          "with-dying-extension",
+          // The runtime never answers: only the extension's end can end this.
+          zipFiles({
+            "index.mjs":
+              "export const handler = () => new Promise(() => setInterval(() => {}, 1000));",
+          }),
+          { Layers: [layer], Timeout: 30 },
+        );
+        const output = await invoke(client, "with-dying-extension");
+        assert.equal(output.FunctionError, "Unhandled", logTailOf(output));
+        assert.deepEqual(payloadOf(output), {
+          errorType: "Extension.Crash",
+          errorMessage: `RequestId: ${output.$metadata.requestId} Error: exit status 3`,
+        });
+        assert.match(
+          logTailOf(output),
+          /\tStatus: error\tError Type: Extension.Crash/,
+        );
+        await bystander.answers(client);
+      });
+
       it("that registers twice is refused the second time, and init goes on", async () => {
         const { client } = lambkin;
         const layer = await publishExtensions(client, "eager", {
