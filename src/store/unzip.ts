@@ -144,8 +144,14 @@ async function createLink(root: string, link: PendingLink): Promise<void> {
   await symlink(link.target, location);
 }
 
-/** `relative` resolved from `from`, or an error if that leaves `root`. */
+/**
+ * `relative` resolved from `from`, or an error if that leaves `root` or is
+ * no path at all (empty, or with a NUL byte no file system takes).
+ */
 function insideOrFail(root: string, from: string, relative: string): string {
+  if (relative === "" || relative.includes("\0")) {
+    throw new UnzipError("not-a-zip", "an entry names no usable path");
+  }
   const resolved = path.resolve(from, relative);
   if (resolved !== root && !resolved.startsWith(root + path.sep)) {
     throw new UnzipError(

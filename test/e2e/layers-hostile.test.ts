@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import type { Zippable } from "fflate";
 import {
   CreateFunctionCommand,
   DeleteLayerVersionCommand,
@@ -17,6 +18,7 @@ import {
   logTailOf,
   payloadOf,
   ROLE,
+  zipEntries,
   zipFiles,
 } from "../support/functions.js";
 import {
@@ -171,6 +173,37 @@ describe(
           runtime.message,
           /^1 validation error detected: Value 'cobol85' at 'compatibleRuntime' failed to satisfy constraint: Member must satisfy enum value set: \[.*nodejs20\.x.*\]$/,
         );
+      });
+    });
+
+    describe("a layer's zip", () => {
+      it("that names no usable path is refused as a zip, not failed as a server error", async () => {
+        const link = (target: string): Zippable[string] => [
+          Buffer.from(target),
+          { os: 3, attrs: (0o120777 << 16) >>> 0 },
+        ];
+        const zips = {
+          "NUL in a file name": { "a\0b.txt": Buffer.from("x") },
+          "NUL in a folder name": { "a/\0/b.txt": Buffer.from("x") },
+          "a link to nothing": { empty: link("") },
+          "NUL in a link": { nul: link("a\0b") },
+        };
+        for (const [what, entries] of Object.entries(zips)) {
+          const error = await awsError(() =>
+            lambkin.client.send(
+              new PublishLayerVersionCommand({
+                LayerName: "unusable-paths",
+                Content: { ZipFile: zipEntries(entries) },
+              }),
+            ),
+          );
+          assert.equal(error.name, "InvalidParameterValueException", what);
+          assert.equal(
+            error.message,
+            "Could not unzip uploaded file. Please check your file, then try to upload again.",
+            what,
+          );
+        }
       });
     });
 
