@@ -357,6 +357,7 @@ export class Environment {
         if (this.initDurationMs !== undefined) return;
         this.initDurationMs = performance.now() - this.startedAt;
         this.extensions.closeRegistration();
+        for (const line of this.extensions.readyLines()) this.writeLine(line);
         this.process.initFinished();
         settleInit({ ok: true });
       });

@@ -34,7 +34,8 @@ export interface InvokeEvent {
 
 interface Extension {
   name: string;
-  events: Set<ExtensionEventType>;
+  /** The events it subscribed to, in the order it named them. */
+  events: ExtensionEventType[];
   /** Its pending `/event/next`, if it is waiting. */
   waiting?: ServerResponse;
   /** Events it has not been given yet. */
@@ -73,6 +74,14 @@ export class ExtensionsApi implements RuntimeApiRoutes {
       if (!extension.waiting || extension.queued.length > 0) return false;
     }
     return true;
+  }
+
+  /** AWS's log line for each registered extension, written when init is done. */
+  readyLines(): string[] {
+    return [...this.extensions.values()].map(
+      (extension) =>
+        `EXTENSION\tName: ${extension.name}\tState: Ready\tEvents: [${extension.events.join(", ")}]`,
+    );
   }
 
   /** Settles once every extension waits for its next event. */
@@ -205,7 +214,7 @@ export class ExtensionsApi implements RuntimeApiRoutes {
   private publish(type: ExtensionEventType, event: object): number {
     let subscribers = 0;
     for (const extension of this.extensions.values()) {
-      if (!extension.events.has(type)) continue;
+      if (!extension.events.includes(type)) continue;
       subscribers += 1;
       extension.queued.push(event);
       this.deliver(extension);
@@ -253,12 +262,12 @@ export class ExtensionsApi implements RuntimeApiRoutes {
   }
 }
 
-function parseEvents(body: unknown): Set<ExtensionEventType> | undefined {
+function parseEvents(body: unknown): ExtensionEventType[] | undefined {
   const events = (body as { events?: unknown } | undefined)?.events;
   if (!Array.isArray(events)) return undefined;
   if (events.some((event) => event !== "INVOKE" && event !== "SHUTDOWN"))
     return undefined;
-  return new Set(events as ExtensionEventType[]);
+  return [...new Set(events as ExtensionEventType[])];
 }
 
 function errorTypeOf(req: IncomingMessage): string {
