@@ -30,7 +30,6 @@ import {
 } from "./external-extensions.js";
 import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
-import { PROVIDED_MODULES_DIR } from "./provided-modules.js";
 import { bootstrapCommand, launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
 
@@ -45,6 +44,8 @@ export interface EnvironmentDeps {
   socketDir: string;
   /** Output an invocation may add to its log before the rest is dropped. */
   maxLogBytesPerInvocation: number;
+  /** The node_modules folder of the SDK functions use without bundling it. */
+  providedModulesDir: string;
 }
 
 /** The host folders an environment shows as /var/task and, with layers, /opt. */
@@ -326,7 +327,7 @@ export class Environment {
       env,
       ...trees,
       runtimeDir: launch.runtimeDir,
-      providedModulesDir: PROVIDED_MODULES_DIR,
+      providedModulesDir: this.deps.providedModulesDir,
       memoryMb: this.fn.memorySize,
       ephemeralStorageMb: this.fn.ephemeralStorage,
       offline: offline

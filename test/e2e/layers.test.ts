@@ -193,6 +193,29 @@ describe("layers", { concurrency: true }, () => {
     assert.ok((configuration.Layers?.[0]?.CodeSize ?? 0) > 0);
   });
 
+  it("gives functions the provided SDK but none of Lambkin's own packages", async () => {
+    const { client } = lambkin;
+    await createFunction(
+      client,
+      "what-is-provided",
+      zipFiles({
+        "index.js": [
+          "const found = (name) => {",
+          "  try { require.resolve(name); return true; } catch { return false; }",
+          "};",
+          "exports.handler = async () =>",
+          "  ['@aws-sdk/client-lambda', 'axios', 'pino', 'better-sqlite3'].map(found);",
+        ].join("\n"),
+      }),
+    );
+    const output = await invoke(client, "what-is-provided");
+    assert.deepEqual(
+      payloadOf(output),
+      [true, false, false, false],
+      logTailOf(output),
+    );
+  });
+
   it("runs the fetch-with-layer example, its axios coming from a layer", async () => {
     const { client } = lambkin;
     const example = path.join(EXAMPLES_DIR, "fetch-with-layer");
