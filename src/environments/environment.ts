@@ -27,7 +27,6 @@ import type {
 import { ExtensionsApi, type ShutdownReason } from "./extensions-api.js";
 import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
-import { PROVIDED_MODULES_DIR } from "./provided-modules.js";
 import { extensionExit } from "./external-extensions.js";
 import { planLaunch } from "./launch-plan.js";
 import { terminationText } from "./process-exit.js";
@@ -45,6 +44,8 @@ export interface EnvironmentDeps {
   socketDir: string;
   /** Output an invocation may add to its log before the rest is dropped. */
   maxLogBytesPerInvocation: number;
+  /** The node_modules folder of the SDK functions use without bundling it. */
+  providedModulesDir: string;
 }
 
 /** The host folders an environment shows as /var/task and, with layers, /opt. */
@@ -323,7 +324,7 @@ export class Environment {
       env,
       ...trees,
       runtimeDir: launch.runtimeDir,
-      providedModulesDir: PROVIDED_MODULES_DIR,
+      providedModulesDir: this.deps.providedModulesDir,
       memoryMb: this.fn.memorySize,
       ephemeralStorageMb: this.fn.ephemeralStorage,
       offline: offline
@@ -378,6 +379,7 @@ export class Environment {
         if (this.initDurationMs !== undefined) return;
         this.initDurationMs = performance.now() - this.startedAt;
         this.extensions.closeRegistration();
+        for (const line of this.extensions.readyLines()) this.writeLine(line);
         this.process.initFinished();
         settleInit({ ok: true });
       });

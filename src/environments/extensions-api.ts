@@ -35,9 +35,10 @@ export interface InvokeEvent {
 
 interface Extension {
   name: string;
+  /** The events it subscribed to, in the order it named them. */
+  events: ExtensionEventType[];
   /** Set once its process has ended; it then waits for nothing. */
   ended?: boolean;
-  events: Set<ExtensionEventType>;
   /** Its pending `/event/next`, if it is waiting. */
   waiting?: ServerResponse;
   /** Events it has not been given yet. */
@@ -75,6 +76,14 @@ export class ExtensionsApi implements RuntimeApiRoutes {
       if (!extension.waiting || extension.queued.length > 0) return false;
     }
     return true;
+  }
+
+  /** AWS's log line for each registered extension, written when init is done. */
+  readyLines(): string[] {
+    return [...this.extensions.values()].map(
+      (extension) =>
+        `EXTENSION\tName: ${extension.name}\tState: Ready\tEvents: [${extension.events.join(", ")}]`,
+    );
   }
 
   /** Settles once every extension waits for its next event. */
@@ -181,7 +190,7 @@ export class ExtensionsApi implements RuntimeApiRoutes {
     name: string | string[] | undefined,
     body: unknown,
   ):
-    | { name: string; events: Set<ExtensionEventType> }
+    | { name: string; events: ExtensionEventType[] }
     | { errorMessage: string; errorType: string } {
     if (typeof name !== "string" || name === "") {
       return {
@@ -244,7 +253,7 @@ export class ExtensionsApi implements RuntimeApiRoutes {
   private publish(type: ExtensionEventType, event: object): number {
     let subscribers = 0;
     for (const extension of this.extensions.values()) {
-      if (!extension.events.has(type)) continue;
+      if (!extension.events.includes(type)) continue;
       subscribers += 1;
       extension.queued.push(event);
       this.deliver(extension);
@@ -296,16 +305,14 @@ export class ExtensionsApi implements RuntimeApiRoutes {
  * The events a registration subscribes to; the first unknown event's name
  * when there is one, undefined when the body is not `{"events": [...]}`.
  */
-function parseEvents(
-  body: unknown,
-): Set<ExtensionEventType> | string | undefined {
+function parseEvents(body: unknown): ExtensionEventType[] | string | undefined {
   const events = (body as { events?: unknown } | undefined)?.events;
   if (!Array.isArray(events)) return undefined;
   const unknown = events.find(
     (event) => event !== "INVOKE" && event !== "SHUTDOWN",
   );
   if (unknown !== undefined) return String(unknown);
-  return new Set(events as ExtensionEventType[]);
+  return [...new Set(events as ExtensionEventType[])];
 }
 
 function errorTypeOf(req: IncomingMessage): string {

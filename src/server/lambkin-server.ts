@@ -4,7 +4,10 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { apiRoutes } from "../api/index.js";
 import { EventQueueWorker } from "../async/index.js";
-import { EnvironmentManager } from "../environments/index.js";
+import {
+  EnvironmentManager,
+  prepareProvidedModules,
+} from "../environments/index.js";
 import { Invoker } from "../invoke/index.js";
 import { LIMITS, type Region } from "../model/index.js";
 import { LogWriter } from "../observe/index.js";
@@ -61,6 +64,10 @@ export async function startServer(
     apiSocket: path.join(socketDir, "api.sock"),
     credentials: FUNCTION_CREDENTIALS,
   };
+  // The SDK functions import without bundling, apart from Lambkin's own packages.
+  const providedModulesDir = await prepareProvidedModules(
+    path.join(config.dataDir, "runtime"),
+  );
   const environments = new EnvironmentManager(
     {
       sandbox,
@@ -70,6 +77,7 @@ export async function startServer(
       platform,
       socketDir,
       maxLogBytesPerInvocation: config.maxLogBytesPerInvocation,
+      providedModulesDir,
     },
     (fn) => ({
       codeDir: codeStore.treeDir(fn.code.sha256Hex),

@@ -7,6 +7,7 @@ export type {
   LogEvent,
 } from "./store.js";
 export { openSqliteStore } from "./sqlite-store.js";
+export { mergeTrees } from "./merge-trees.js";
 export {
   CodeStore,
   CodeRejectedError,

@@ -1,4 +1,5 @@
 import {
+  copyFile,
   link,
   lstat,
   mkdir,
@@ -12,8 +13,8 @@ import path from "node:path";
 /**
  * Lays unpacked trees over each other into `target`, in order, as Lambda
  * extracts a function's layers into /opt: a later tree's file replaces an
- * earlier one's at the same path. Files are hard links, so a merge costs
- * no copying; the trees must live on the same file system as `target`.
+ * earlier one's at the same path. Files are hard links where the trees and
+ * `target` share a file system, so a merge costs no copying; copies elsewhere.
  */
 export async function mergeTrees(
   sources: string[],
@@ -47,6 +48,13 @@ async function overlay(source: string, target: string): Promise<void> {
     }
     if (existing) await rm(to, { recursive: true });
     if (entry.isSymbolicLink()) await symlink(await readlink(from), to);
-    else if (entry.isFile()) await link(from, to);
+    else if (entry.isFile()) await linkOrCopy(from, to);
   }
+}
+
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  await link(from, to).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EXDEV") throw err;
+    await copyFile(from, to);
+  });
 }

@@ -134,6 +134,12 @@ describe("external extensions", { concurrency: true }, () => {
       log.includes("[logger] registered; _HANDLER=unset"),
       log.join("\n"),
     );
+    // AWS's line for a ready extension, once init is done and before START.
+    const ready = log.indexOf(
+      "EXTENSION\tName: logger\tState: Ready\tEvents: [INVOKE, SHUTDOWN]",
+    );
+    const start = log.findIndex((m) => m.startsWith("START "));
+    assert.ok(ready >= 0 && ready < start, log.join("\n"));
     const shutdown = log.find((m) => m.includes('"eventType":"SHUTDOWN"'))!;
     assert.match(shutdown, /"shutdownReason":"spindown"/);
   });

@@ -18,11 +18,11 @@ import {
 import {
   awsError,
   createFunction,
-  directoryEntries,
   EXAMPLES_DIR,
   invoke,
   logTailOf,
   payloadOf,
+  readTreeEntries,
   zipDirectory,
   zipEntries,
   zipFiles,
@@ -193,15 +193,38 @@ describe("layers", { concurrency: true }, () => {
     assert.ok((configuration.Layers?.[0]?.CodeSize ?? 0) > 0);
   });
 
+  it("gives functions the provided SDK but none of Lambkin's own packages", async () => {
+    const { client } = lambkin;
+    await createFunction(
+      client,
+      "what-is-provided",
+      zipFiles({
+        "index.js": [
+          "const found = (name) => {",
+          "  try { require.resolve(name); return true; } catch { return false; }",
+          "};",
+          "exports.handler = async () =>",
+          "  ['@aws-sdk/client-lambda', 'axios', 'pino', 'better-sqlite3'].map(found);",
+        ].join("\n"),
+      }),
+    );
+    const output = await invoke(client, "what-is-provided");
+    assert.deepEqual(
+      payloadOf(output),
+      [true, false, false, false],
+      logTailOf(output),
+    );
+  });
+
   it("runs the fetch-with-layer example, its axios coming from a layer", async () => {
     const { client } = lambkin;
     const example = path.join(EXAMPLES_DIR, "fetch-with-layer");
     // The layer as `npm install` in layer/nodejs would leave it.
-    const entries = directoryEntries(path.join(example, "layer"));
+    const entries = readTreeEntries(path.join(example, "layer"));
     for (const folder of packageClosure("axios")) {
       Object.assign(
         entries,
-        directoryEntries(
+        readTreeEntries(
           path.join(NODE_MODULES, folder),
           `nodejs/node_modules/${folder}/`,
         ),
@@ -322,18 +345,18 @@ describe("layers", { concurrency: true }, () => {
   it("lays later layers over earlier ones, in the order given", async () => {
     const { client } = lambkin;
     const first = await publish(client, "order-a", {
-      "nodejs/node_modules/which/index.js": "module.exports = 'a';",
+      "nodejs/node_modules/layer-order-probe/index.js": "module.exports = 'a';",
       "nodejs/node_modules/only-a/index.js": "module.exports = 'only a';",
     });
     const second = await publish(client, "order-b", {
-      "nodejs/node_modules/which/index.js": "module.exports = 'b';",
+      "nodejs/node_modules/layer-order-probe/index.js": "module.exports = 'b';",
     });
     await createFunction(
       client,
       "layer-order",
       zipFiles({
         "index.js":
-          "exports.handler = async () => [require('which'), require('only-a')];",
+          "exports.handler = async () => [require('layer-order-probe'), require('only-a')];",
       }),
       { Layers: [first, second] },
     );
@@ -363,7 +386,7 @@ describe("layers", { concurrency: true }, () => {
     assert.equal(output.FunctionError, "Unhandled");
     assert.match(
       JSON.stringify(payloadOf(output)),
-      /Cannot find module 'which'/,
+      /Cannot find module 'layer-order-probe'/,
     );
   });
 

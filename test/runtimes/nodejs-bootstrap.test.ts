@@ -194,7 +194,8 @@ describe("Node.js runtime bootstrap", () => {
         errorMessage: /^Error: Cannot find module 'missing'\n/,
       },
       {
-        title: "reports a missing ESM dependency as Runtime.ImportModuleError",
+        // AWS's runtime wraps only require()'s MODULE_NOT_FOUND.
+        title: "reports a missing ESM dependency as the plain Error Node threw",
         files: {
           "index.mjs": js(
             "import 'no-such-package';",
@@ -202,9 +203,8 @@ describe("Node.js runtime bootstrap", () => {
           ),
         },
         handler: "index.handler",
-        errorType: "Runtime.ImportModuleError",
-        errorMessage:
-          /^Error \[ERR_MODULE_NOT_FOUND\]: Cannot find package 'no-such-package' imported from /,
+        errorType: "Error",
+        errorMessage: /^Cannot find package 'no-such-package' imported from /,
       },
       {
         title: "reports a missing export as Runtime.HandlerNotFound",
@@ -219,6 +219,15 @@ describe("Node.js runtime bootstrap", () => {
         handler: "src/app.main.nested",
         errorType: "Runtime.HandlerNotFound",
         errorMessage: "src/app.main.nested is not a function",
+      },
+      {
+        title: "does not look for the handler on the default export",
+        files: {
+          "index.mjs": "export default { handler: async () => 1 };",
+        },
+        handler: "index.handler",
+        errorType: "Runtime.HandlerNotFound",
+        errorMessage: "index.handler is undefined or not exported",
       },
       {
         title: "reports a syntax error as Runtime.UserCodeSyntaxError",
@@ -438,8 +447,14 @@ describe("Node.js runtime bootstrap", () => {
       {
         title: "reports a result that cannot be serialized",
         code: "exports.handler = async () => { const a = {}; a.self = a; return a; };",
-        errorType: "Runtime.JSONStringifyError",
+        errorType: "Error",
         errorMessage: "Unable to stringify response body",
+      },
+      {
+        title: "reports a result with no JSON as the native client's TypeError",
+        code: "exports.handler = async () => () => 1;",
+        errorType: "TypeError",
+        errorMessage: "Wrong arguments",
       },
     ];
     for (const { title, code, errorType, errorMessage } of cases) {

@@ -24,9 +24,53 @@ export const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
 /** Entries carry a fixed time, so that the same files always make the same zip. */
 const FIXED_TIME = { mtime: new Date("2026-01-01T00:00:00Z") };
 
-/** A zip entry that keeps a Unix file mode, such as 0o755 for an executable. */
-function unixEntry(data: Uint8Array, mode: number): Zippable[string] {
-  return [data, { os: 3, attrs: ((0o100000 | (mode & 0o777)) << 16) >>> 0 }];
+/** One file of a zip built by `zipEntries`: its content and Unix mode. */
+export interface ZipEntry {
+  data: string | Uint8Array;
+  /** Permission bits, 0o644 when unset; 0o755 keeps a file executable. */
+  mode?: number;
+}
+
+/**
+ * Zips files named by their path inside the zip, keeping their Unix modes
+ * so that an executable stays executable.
+ */
+export function zipEntries(entries: Record<string, ZipEntry>): Uint8Array {
+  const files: Zippable = {};
+  for (const [name, { data, mode = 0o644 }] of Object.entries(entries)) {
+    const attrs = ((0o100000 | (mode & 0o777)) << 16) >>> 0;
+    const bytes = typeof data === "string" ? Buffer.from(data) : data;
+    files[name] = [bytes, { os: 3, attrs }];
+  }
+  return zipSync(files, FIXED_TIME);
+}
+
+/**
+ * The files under a folder as zip entries named `prefix` + their relative
+ * path, with their modes; `include` (given the relative path) can skip some.
+ */
+export function readTreeEntries(
+  dir: string,
+  prefix = "",
+  include: (relative: string) => boolean = () => true,
+): Record<string, ZipEntry> {
+  const entries: Record<string, ZipEntry> = {};
+  const walk = (relative: string) => {
+    for (const name of readdirSync(path.join(dir, relative))) {
+      const entry = path.join(relative, name);
+      if (!include(entry)) continue;
+      const stat = statSync(path.join(dir, entry));
+      if (stat.isDirectory()) walk(entry);
+      else {
+        entries[prefix + entry] = {
+          data: readFileSync(path.join(dir, entry)),
+          mode: stat.mode,
+        };
+      }
+    }
+  };
+  walk("");
+  return entries;
 }
 
 /**
@@ -34,32 +78,7 @@ function unixEntry(data: Uint8Array, mode: number): Zippable[string] {
  * package, keeping their Unix modes so that an executable stays executable.
  */
 export function zipDirectory(dir: string): Uint8Array {
-  return zipSync(directoryEntries(dir), FIXED_TIME);
-}
-
-/** The files under `dir` as zip entries named `prefix` + their relative path. */
-export function directoryEntries(dir: string, prefix = ""): Zippable {
-  const files: Zippable = {};
-  const walk = (relative: string) => {
-    for (const name of readdirSync(path.join(dir, relative))) {
-      const entry = path.join(relative, name);
-      const stat = statSync(path.join(dir, entry));
-      if (stat.isDirectory()) walk(entry);
-      else {
-        files[prefix + entry] = unixEntry(
-          readFileSync(path.join(dir, entry)),
-          stat.mode,
-        );
-      }
-    }
-  };
-  walk("");
-  return files;
-}
-
-/** Zips entries made by `directoryEntries` or by hand. */
-export function zipEntries(entries: Zippable): Uint8Array {
-  return zipSync(entries, FIXED_TIME);
+  return zipEntries(readTreeEntries(dir));
 }
 
 /**
@@ -71,17 +90,13 @@ export function zipFiles(
   files: Record<string, string>,
   executables: string[] = [],
 ): Uint8Array {
-  return zipSync(
+  return zipEntries(
     Object.fromEntries(
-      Object.entries(files).map(([name, text]) => [
+      Object.entries(files).map(([name, data]) => [
         name,
-        unixEntry(
-          Buffer.from(text),
-          executables.includes(name) ? 0o755 : 0o644,
-        ),
+        { data, mode: executables.includes(name) ? 0o755 : 0o644 },
       ]),
     ),
-    FIXED_TIME,
   );
 }
 

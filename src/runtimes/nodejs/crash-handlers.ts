@@ -27,8 +27,8 @@ export class CrashHandlers {
       this.logger.logError("Uncaught Exception", error);
       this.crash(error, EXIT_UNCAUGHT_EXCEPTION);
     });
-    process.on("unhandledRejection", (reason) => {
-      const error = unhandledRejectionError(reason);
+    process.on("unhandledRejection", (reason, promise) => {
+      const error = unhandledRejectionError(reason, promise);
       this.logger.logError("Unhandled Promise Rejection", error);
       this.crash(error, EXIT_UNHANDLED_REJECTION);
     });

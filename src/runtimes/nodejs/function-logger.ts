@@ -15,6 +15,8 @@ const CONSOLE_LEVELS = {
   error: "ERROR",
   debug: "DEBUG",
   trace: "TRACE",
+  // Not a Node.js method: AWS's runtime adds it, and handlers may call it.
+  fatal: "FATAL",
 } as const satisfies Record<string, LogLevel>;
 
 /** How function logs are written. */
@@ -52,9 +54,13 @@ export class FunctionLogger {
 
   /** Replaces the console's logging methods so they write records. */
   patchConsole(target: Console = console): void {
+    const methods = target as unknown as Record<string, unknown>;
     for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
-      target[method as keyof typeof CONSOLE_LEVELS] = (...args: unknown[]) =>
-        this.log(level, args);
+      // Called as `(message, ...params)`, as AWS's runtime defines them: a
+      // bare `console.log()` logs `undefined` (text) or a record with no
+      // message (JSON), not an empty message.
+      methods[method] = (message?: unknown, ...params: unknown[]) =>
+        this.log(level, [message, ...params]);
     }
   }
 

@@ -6,7 +6,7 @@ import type { HandlerName } from "./handler-name.js";
 import { isEsmScope } from "./package-scope.js";
 import {
   importModuleError,
-  RuntimeError,
+  runtimeError,
   userCodeSyntaxError,
 } from "./runtime-errors.js";
 
@@ -73,13 +73,14 @@ export async function loadHandlerModule(
   }
 }
 
+/**
+ * Whether `require` could not find a module. ESM's ERR_MODULE_NOT_FOUND (an
+ * `import` of a missing package) is not wrapped: AWS's runtime reports it as
+ * the plain Error that Node threw.
+ */
 function isModuleNotFound(error: unknown): error is Error {
   const code = (error as { code?: unknown } | null)?.code;
-  // ERR_MODULE_NOT_FOUND is ESM's code for the same failure.
-  return (
-    error instanceof Error &&
-    (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND")
-  );
+  return error instanceof Error && code === "MODULE_NOT_FOUND";
 }
 
 function lookUp(root: unknown, propertyPath: string): unknown {
@@ -94,22 +95,25 @@ function lookUp(root: unknown, propertyPath: string): unknown {
   return value;
 }
 
-/** Picks the handler function out of a loaded module by its property path. */
+/**
+ * Picks the handler function out of a loaded module by its property path.
+ * Like AWS's runtime for Node.js 18 to 22, it looks only at the module's own
+ * exports: a handler found only on the `default` export is not found.
+ */
 export function resolveHandlerFunction(
   loaded: unknown,
   propertyPath: string,
   handlerString: string,
 ): UserHandler {
-  let handler = lookUp(loaded, propertyPath);
-  if (!handler) handler = lookUp(lookUp(loaded, "default"), propertyPath);
+  const handler = lookUp(loaded, propertyPath);
   if (!handler) {
-    throw new RuntimeError(
+    throw runtimeError(
       "Runtime.HandlerNotFound",
       `${handlerString} is undefined or not exported`,
     );
   }
   if (typeof handler !== "function") {
-    throw new RuntimeError(
+    throw runtimeError(
       "Runtime.HandlerNotFound",
       `${handlerString} is not a function`,
     );

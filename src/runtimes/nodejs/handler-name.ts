@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { RuntimeError } from "./runtime-errors.js";
+import { runtimeError } from "./runtime-errors.js";
 
 /** The parts of a handler string such as `src/app.main.nested`. */
 export interface HandlerName {
@@ -14,7 +14,7 @@ export interface HandlerName {
 /** Splits a handler string, rejecting names AWS rejects. */
 export function parseHandlerName(handler: string): HandlerName {
   if (handler.includes("..")) {
-    throw new RuntimeError(
+    throw runtimeError(
       "Runtime.MalformedHandlerName",
       `'${handler}' is not a valid handler name. Use absolute paths when ` +
         "specifying root directories in handler names.",
@@ -23,7 +23,7 @@ export function parseHandlerName(handler: string): HandlerName {
   const base = basename(handler);
   const dot = base.indexOf(".");
   if (dot === -1) {
-    throw new RuntimeError("Runtime.MalformedHandlerName", "Bad handler");
+    throw runtimeError("Runtime.MalformedHandlerName", "Bad handler");
   }
   return {
     moduleRoot: handler.slice(0, handler.length - base.length),

@@ -7,7 +7,6 @@ import { Invocation, type Outcome } from "./invocation.js";
 import { readInvocationInfo } from "./invocation-info.js";
 import type { RuntimeApiClient } from "./runtime-client.js";
 import type { RuntimeEnvironment } from "./runtime-environment.js";
-import { RuntimeError } from "./runtime-errors.js";
 
 /** What the invocation loop works with. */
 export interface InvocationLoopOptions {
@@ -20,14 +19,21 @@ export interface InvocationLoopOptions {
   onFailure: (error: unknown) => void;
 }
 
-/** `JSON.stringify` of a result, or undefined when it cannot be serialized. */
-function serializeResult(result: unknown): string | undefined {
+/**
+ * `JSON.stringify` of a result, or the error AWS's runtime reports for a
+ * result it cannot send: a plain Error when stringifying throws (a cycle, a
+ * BigInt), and the TypeError "Wrong arguments" of its native Runtime API
+ * client when there is no JSON at all (a function or a symbol).
+ */
+function serializeResult(result: unknown): { body: string } | { error: Error } {
+  let body: string | undefined;
   try {
-    // A function or symbol result stringifies to undefined; send null.
-    return JSON.stringify(result === undefined ? null : result) ?? "null";
+    body = JSON.stringify(result === undefined ? null : result);
   } catch {
-    return undefined;
+    return { error: new Error("Unable to stringify response body") };
   }
+  if (body === undefined) return { error: new TypeError("Wrong arguments") };
+  return { body };
 }
 
 /** Fetches events from the Runtime API one at a time and reports outcomes. */
@@ -89,17 +95,17 @@ export class InvocationLoop {
 
   private async post(requestId: string, outcome: Outcome): Promise<void> {
     const { client, logger } = this.options;
-    const body = outcome.ok ? serializeResult(outcome.result) : undefined;
-    if (body !== undefined) {
-      await client.postInvocationResponse(requestId, body);
-      return;
+    let error: unknown;
+    if (outcome.ok) {
+      const serialized = serializeResult(outcome.result);
+      if ("body" in serialized) {
+        await client.postInvocationResponse(requestId, serialized.body);
+        return;
+      }
+      error = serialized.error;
+    } else {
+      error = outcome.error;
     }
-    const error = outcome.ok
-      ? new RuntimeError(
-          "Runtime.JSONStringifyError",
-          "Unable to stringify response body",
-        )
-      : outcome.error;
     logger.logError("Invoke Error", error);
     await client.postInvocationError(requestId, toErrorResponse(error));
   }

@@ -7,6 +7,17 @@ import { nodeJsExitError } from "./runtime-errors.js";
 export type Outcome =
   { ok: true; result: unknown } | { ok: false; error: unknown };
 
+/**
+ * What the handler is called on. AWS's runtime calls it as a method of its
+ * `Runtime` object, so a stack frame of the handler reads
+ * `at Runtime.handler (...)` (or `Runtime.name [as handler]`) in the error
+ * traces that invocations return; calling it the same way keeps those traces
+ * identical. The object holds nothing but the handler.
+ */
+class Runtime {
+  constructor(readonly handler: UserHandler) {}
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === "object" || typeof value === "function") &&
@@ -41,7 +52,12 @@ export class Invocation {
     let returned: unknown;
     try {
       const event: unknown = JSON.parse(body);
-      returned = handler(event, createContext(this.controls()), this.callback);
+      const runtime = new Runtime(handler);
+      returned = runtime.handler(
+        event,
+        createContext(this.controls()),
+        this.callback,
+      );
     } catch (error) {
       this.done(error);
       return;

@@ -32,9 +32,15 @@ export function formatTextRecord(record: LogRecord): string {
   return line.replace(/\n/g, "\r") + "\n";
 }
 
+/**
+ * An error's fields in a JSON record. As in AWS's runtime, the type is the
+ * error's class name (`Error` for an Error whose `name` was changed; that
+ * `name`, an own field, still follows among the error's own fields).
+ */
 function errorFields(error: Error): Record<string, unknown> {
+  const className = (error.constructor as { name?: unknown } | undefined)?.name;
   return {
-    errorType: error.name,
+    errorType: typeof className === "string" ? className : "UnknownError",
     errorMessage: error.message,
     stackTrace:
       typeof error.stack === "string" ? error.stack.split("\n") : error.stack,
