@@ -76,9 +76,10 @@ export function findExternalExtensions(
   for (const name of names) {
     const found = realPathInside(layersDir, path.join("extensions", name));
     if (!found || !isExecutableFile(found)) {
+      const why = found ? "permission denied" : "no such file or directory";
       return {
         errorType: "Extension.LaunchError",
-        reason: `fork/exec ${optDir}/extensions/${name}: ${found ? "permission denied" : "no such file or directory"}`,
+        reason: `fork/exec ${optDir}/extensions/${name}: ${why}`,
       };
     }
   }

@@ -13,7 +13,6 @@ import {
   ListLayerVersionsCommand,
   PublishLayerVersionCommand,
   UpdateFunctionConfigurationCommand,
-  type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import {
   awsError,
@@ -28,6 +27,7 @@ import {
   zipFiles,
 } from "../support/functions.js";
 import { NODE_MODULES, packageClosure } from "../support/node-packages.js";
+import { publishLayer } from "../support/layers.js";
 import {
   startLambkin,
   type LambkinProcess,
@@ -36,24 +36,6 @@ import {
 const ACCOUNT = "000000000000";
 const arnOf = (name: string, version: number | bigint) =>
   `arn:aws:lambda:us-east-1:${ACCOUNT}:layer:${name}:${version}`;
-
-/** Publishes a layer version from in-memory files and returns its ARN. */
-async function publish(
-  client: LambdaClient,
-  name: string,
-  files: Record<string, string>,
-  settings: { CompatibleRuntimes?: ("python3.12" | "nodejs20.x")[] } = {},
-  executables: string[] = [],
-): Promise<string> {
-  const published = await client.send(
-    new PublishLayerVersionCommand({
-      LayerName: name,
-      Content: { ZipFile: zipFiles(files, executables) },
-      ...settings,
-    }),
-  );
-  return published.LayerVersionArn!;
-}
 
 describe("layers", { concurrency: true }, () => {
   let lambkin: LambkinProcess;
@@ -93,7 +75,7 @@ describe("layers", { concurrency: true }, () => {
       sha,
     );
 
-    const second = await publish(client, "api-layer", { "b.txt": "2" });
+    const second = await publishLayer(client, "api-layer", { "b.txt": "2" });
     assert.equal(second, arnOf("api-layer", 2));
     const got = await client.send(
       new GetLayerVersionCommand({ LayerName: "api-layer", VersionNumber: 1 }),
@@ -141,7 +123,7 @@ describe("layers", { concurrency: true }, () => {
       }),
     );
     assert.equal(
-      await publish(client, "api-layer", { "c.txt": "3" }),
+      await publishLayer(client, "api-layer", { "c.txt": "3" }),
       arnOf("api-layer", 3),
     );
     const none = await client.send(
@@ -162,7 +144,7 @@ describe("layers", { concurrency: true }, () => {
 
   it("puts a Python layer's modules on sys.path", async () => {
     const { client } = lambkin;
-    const layer = await publish(
+    const layer = await publishLayer(
       client,
       "py-helpers",
       {
@@ -260,7 +242,7 @@ describe("layers", { concurrency: true }, () => {
 
   it("lets Node.js require and import packages from a layer", async () => {
     const { client } = lambkin;
-    const layer = await publish(client, "node-helpers", {
+    const layer = await publishLayer(client, "node-helpers", {
       "nodejs/node_modules/stars/package.json":
         '{"name":"stars","main":"index.js"}',
       "nodejs/node_modules/stars/index.js":
@@ -302,7 +284,7 @@ describe("layers", { concurrency: true }, () => {
       "done",
       "",
     ].join("\n");
-    const runtimeLayer = await publish(
+    const runtimeLayer = await publishLayer(
       client,
       "sh-runtime",
       {
@@ -310,8 +292,7 @@ describe("layers", { concurrency: true }, () => {
         "bin/layer-tool":
           '#!/bin/sh\nprintf \'{"from":"opt","event":%s}\' "$1"\n',
       },
-      {},
-      ["bootstrap", "bin/layer-tool"],
+      { executables: ["bootstrap", "bin/layer-tool"] },
     );
     await createFunction(
       client,
@@ -344,11 +325,11 @@ describe("layers", { concurrency: true }, () => {
 
   it("lays later layers over earlier ones, in the order given", async () => {
     const { client } = lambkin;
-    const first = await publish(client, "order-a", {
+    const first = await publishLayer(client, "order-a", {
       "nodejs/node_modules/layer-order-probe/index.js": "module.exports = 'a';",
       "nodejs/node_modules/only-a/index.js": "module.exports = 'only a';",
     });
-    const second = await publish(client, "order-b", {
+    const second = await publishLayer(client, "order-b", {
       "nodejs/node_modules/layer-order-probe/index.js": "module.exports = 'b';",
     });
     await createFunction(
@@ -392,7 +373,7 @@ describe("layers", { concurrency: true }, () => {
 
   it("keeps a deleted layer version working for the functions that use it", async () => {
     const { client } = lambkin;
-    const layer = await publish(client, "short-lived", {
+    const layer = await publishLayer(client, "short-lived", {
       "nodejs/node_modules/kept/index.js": "module.exports = 'still there';",
     });
     await createFunction(
@@ -422,8 +403,8 @@ describe("layers", { concurrency: true }, () => {
 
   it("refuses layer lists AWS refuses, with AWS's messages", async () => {
     const { client } = lambkin;
-    const v1 = await publish(client, "twice", { "a.txt": "1" });
-    const v2 = await publish(client, "twice", { "a.txt": "2" });
+    const v1 = await publishLayer(client, "twice", { "a.txt": "1" });
+    const v2 = await publishLayer(client, "twice", { "a.txt": "2" });
     const code = zipFiles({ "index.js": "exports.handler = async () => 1;" });
     const cases: [string[], string, string][] = [
       [
