@@ -29,7 +29,7 @@ import { captureLines } from "./log-capture.js";
 import { OutputBudget } from "./output-budget.js";
 import { extensionExit } from "./external-extensions.js";
 import { planLaunch } from "./launch-plan.js";
-import { terminationText } from "./process-exit.js";
+import { platformError, runtimeExitError } from "./platform-errors.js";
 import { launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
 
@@ -463,7 +463,7 @@ export class Environment {
     requestId: string,
     exit: SandboxExit,
   ): { errorType: string; errorMessage: string } {
-    if (!this.fatal) return exitError(requestId, exit);
+    if (!this.fatal) return runtimeExitError(requestId, exit);
     return {
       errorType: this.fatal.errorType,
       errorMessage: `RequestId: ${requestId} Error: ${this.fatal.reason}`,
@@ -510,32 +510,6 @@ export class Environment {
 function logStreamName(version: string): string {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
   return `${day}/[${version}]${randomBytes(16).toString("hex")}`;
-}
-
-function platformError(
-  errorType: string,
-  errorMessage: string,
-): InvocationOutcome {
-  return {
-    payload: Buffer.from(JSON.stringify({ errorType, errorMessage })),
-    errorType,
-  };
-}
-
-/** The Runtime.ExitError AWS reports when the runtime exits. */
-function exitError(
-  requestId: string,
-  exit: SandboxExit,
-): { errorType: string; errorMessage: string } {
-  const reason =
-    exit.signal === null && exit.code === 0
-      ? "Runtime exited without providing a reason"
-      : `Runtime exited with error: ${terminationText(exit)}`;
-  // Limitation: the Runtime.OutOfMemory type AWS reports for this is unverified.
-  return {
-    errorType: exit.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError",
-    errorMessage: `RequestId: ${requestId} Error: ${reason}`,
-  };
 }
 
 /** Waits two turns of the event loop so that output in the pipes is read. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { LIMITS } from "../model/index.js";
 import { exitFromStatus } from "../sandbox/index.js";
 import type { LaunchFailure } from "./invocation.js";
-import { terminationText } from "./process-exit.js";
+import { terminationText } from "./platform-errors.js";
 import { isExecutableFile } from "./runtime-launchers.js";
 import { realPathInside } from "./tree-paths.js";
 
