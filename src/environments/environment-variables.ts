@@ -26,6 +26,8 @@ export interface EnvironmentIdentity {
   runtimeApi: string;
   logStreamName: string;
   family: RuntimeFamily;
+  /** AWS_EXECUTION_ENV, unset for custom runtimes. */
+  executionEnv?: string;
 }
 
 /** Where each runtime family looks for modules, as AWS sets it. */
@@ -88,10 +90,9 @@ export function environmentVariables(
   const reserved: Record<string, string> = {
     _HANDLER: fn.handler,
     AWS_REGION: where.region,
-    // Custom runtimes get no AWS_EXECUTION_ENV, as on AWS.
-    ...(identity.family === "provided"
-      ? {}
-      : { AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}` }),
+    ...(identity.executionEnv
+      ? { AWS_EXECUTION_ENV: identity.executionEnv }
+      : {}),
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: identity.version,

@@ -299,6 +299,7 @@ export class Environment {
         optDir: inside.optDir,
         runtimeApi: offline ? OFFLINE_ENDPOINTS.runtimeApi : this.api.address,
         family: launch.family,
+        executionEnv: launch.executionEnv,
         logStreamName: this.logStreamName,
       },
       this.deps.where,

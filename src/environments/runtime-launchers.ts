@@ -24,6 +24,13 @@ export interface RuntimeLaunch {
   /** The host folder of Lambkin's bootstrap for this runtime, LAMBDA_RUNTIME_DIR. */
   runtimeDir: string;
   bootstrapFile: string;
+  /** Arguments after the bootstrap file, for the runtime's own use. */
+  bootstrapArgs: string[];
+  /**
+   * AWS_EXECUTION_ENV, naming the runtime that really runs (the host's
+   * version); undefined for custom runtimes, which AWS gives none.
+   */
+  executionEnv?: string;
   /** The INIT_START line of a new environment. */
   initStartLine: string;
   /** Lines written once per environment, such as a runtime version mismatch. */
@@ -83,7 +90,10 @@ export function bootstrapCommand(
   if (launch.interpreter) {
     return {
       command: launch.interpreter,
-      args: [path.posix.join(inside.runtimeDir, launch.bootstrapFile)],
+      args: [
+        path.posix.join(inside.runtimeDir, launch.bootstrapFile),
+        ...launch.bootstrapArgs,
+      ],
     };
   }
   const places = [
@@ -135,6 +145,8 @@ export function launchFor(runtime: string, where: Region): RuntimeLaunch {
         interpreter: process.execPath,
         runtimeDir: path.dirname(NODE_BOOTSTRAP),
         bootstrapFile: path.basename(NODE_BOOTSTRAP),
+        bootstrapArgs: [],
+        executionEnv: `AWS_Lambda_nodejs${major}.x`,
         initStartLine: initStart(`nodejs:${major}.v${minor}`),
         notices:
           major === support.version
@@ -150,6 +162,9 @@ export function launchFor(runtime: string, where: Region): RuntimeLaunch {
         interpreter: HOST_PYTHON,
         runtimeDir: PYTHON_RUNTIME_DIR,
         bootstrapFile: "bootstrap.py",
+        // The declared runtime, whose layer folders the bootstrap also searches.
+        bootstrapArgs: [runtime],
+        executionEnv: `AWS_Lambda_python${major}.${minor}`,
         initStartLine: initStart(`python:${major}.${minor}.v${patch}`),
         notices:
           `${major}.${minor}` === support.version
@@ -162,6 +177,7 @@ export function launchFor(runtime: string, where: Region): RuntimeLaunch {
         family: "provided",
         runtimeDir: RUNTIMES_DIR,
         bootstrapFile: "bootstrap",
+        bootstrapArgs: [],
         initStartLine: initStart(`${runtime}.v1`),
         notices: [],
       };

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import {
   createExample,
+  createFunction,
   invoke,
   logTailOf,
   payloadOf,
+  zipFiles,
 } from "../support/functions.js";
 import {
   startLambkin,
@@ -38,6 +40,37 @@ describe("runtimes beyond Node.js", () => {
     );
     assert.equal(result.function, "python-echo");
     assert.match(logTailOf(output), /^START RequestId: /m);
+  });
+
+  it("names the interpreter that really runs in AWS_EXECUTION_ENV", async () => {
+    await createFunction(
+      lambkin.client,
+      "python-execution-env",
+      zipFiles({
+        "app.py":
+          "import os, sys\n" +
+          "def handler(event, context):\n" +
+          "    return [os.environ['AWS_EXECUTION_ENV'], '%d.%d' % sys.version_info[:2]]\n",
+      }),
+      { Runtime: "python3.13", Handler: "app.handler" },
+    );
+    const python = payloadOf(
+      await invoke(lambkin.client, "python-execution-env"),
+    ) as [string, string];
+    assert.equal(python[0], `AWS_Lambda_python${python[1]}`);
+    await createFunction(
+      lambkin.client,
+      "node-execution-env",
+      zipFiles({
+        "index.js":
+          "exports.handler = async () => [process.env.AWS_EXECUTION_ENV, process.versions.node];",
+      }),
+      { Runtime: "nodejs22.x" },
+    );
+    const node = payloadOf(
+      await invoke(lambkin.client, "node-execution-env"),
+    ) as [string, string];
+    assert.equal(node[0], `AWS_Lambda_nodejs${node[1].split(".")[0]}.x`);
   });
 
   it("runs a custom runtime's own bootstrap (provided.al2023)", async () => {

@@ -285,12 +285,12 @@ def set_up_sys_path(task_root):
     """Task root first, then the layers' folders, then whatever was there.
 
     Layers keep packages in python/lib/pythonX.Y/site-packages for the
-    function's runtime; the host's own version is searched too, since it is
-    the interpreter that runs here.
+    function's runtime, which Lambkin passes as the first argument; the
+    host's own version is searched too, since it is the interpreter here.
     """
     opt = os.environ.get("LAMBKIN_OPT_DIR", "/opt")
     versions = []
-    declared = os.environ.get("AWS_EXECUTION_ENV", "").replace("AWS_Lambda_", "")
+    declared = sys.argv[1] if len(sys.argv) > 1 else ""
     if declared.startswith("python"):
         versions.append(declared)
     versions.append("python%d.%d" % sys.version_info[:2])
