@@ -65,9 +65,11 @@ type InitResult =
   | { ok: false; outcome: InvocationOutcome }
   | { ok: false; timedOut: true };
 
+type RunStatus = "ok" | "error" | "timeout";
+
 type RunResult = {
   outcome: InvocationOutcome;
-  status: "ok" | "error" | "timeout";
+  status: RunStatus;
 };
 
 /**
@@ -97,6 +99,8 @@ export class Environment {
    */
   private fatal?: LaunchFailure;
   private readonly nextWaiters: ((ready: boolean) => void)[] = [];
+  /** Settles once the invocation in progress is over for its extensions too. */
+  private finishing: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly fn: FunctionRecord,
@@ -182,17 +186,57 @@ export class Environment {
     }
     this.writeLine(`START RequestId: ${request.requestId} Version: $LATEST`);
     // 2. Hand the event to the runtime, and wait for its answer, its exit or the deadline.
+    const budgetMs = timeoutMs - initChargedMs;
+    const deadline = started + budgetMs;
     const { outcome, status }: RunResult = init.ok
-      ? await this.runInvocation(request, timeoutMs - initChargedMs)
+      ? await this.runInvocation(request, budgetMs)
       : "timedOut" in init
         ? this.timedOut(request)
         : { outcome: init.outcome, status: "error" };
+    const answeredMs = performance.now() - started;
+    // 3. The caller has its answer; the invocation is over once the extensions
+    // that took it are done too, within the same deadline, as on AWS.
+    const extensionsBusy = status === "ok" && !this.extensions.idle();
+    this.finishing = this.finish(request, status, deadline, {
+      started,
+      coldStart,
+      initOk: init.ok,
+      errorType: outcome.errorType,
+    });
+    if (!extensionsBusy) await this.finishing;
+    return {
+      ...outcome,
+      logLines: lines,
+      durationMs: status === "timeout" ? timeoutMs : answeredMs,
+      initDurationMs: coldStart ? this.initDurationMs : undefined,
+    };
+  }
+
+  /** Waits for the extensions, writes END and REPORT, and frees or ends the environment. */
+  private async finish(
+    request: InvocationRequest,
+    answered: RunStatus,
+    deadline: number,
+    invocation: {
+      started: number;
+      coldStart: boolean;
+      initOk: boolean;
+      errorType?: string;
+    },
+  ): Promise<void> {
+    const { started, coldStart, initOk } = invocation;
+    let status = answered;
+    if (status === "ok" && !(await this.extensionsDone(deadline))) {
+      status = this.timedOut(request).status;
+    }
+    // An extension that crashed after the runtime answered ends it all.
+    if (status === "ok" && this.exit) status = "error";
     // A timed-out invocation lasted, and is billed for, exactly its timeout.
     const durationMs =
       status === "timeout"
         ? this.fn.timeout * 1000
         : performance.now() - started;
-    // 3. Let output already written by the function reach the log before END.
+    // Let output already written by the function reach the log before END.
     await drainOutput();
     this.writeLine(`END RequestId: ${request.requestId}`);
     this.writeLine(
@@ -202,25 +246,39 @@ export class Environment {
         memorySizeMb: this.fn.memorySize,
         maxMemoryUsedMb: this.process.peakMemoryMb(),
         // A failed init reports its duration in INIT_REPORT instead, as on AWS.
-        initDurationMs: coldStart && init.ok ? this.initDurationMs : undefined,
+        initDurationMs: coldStart && initOk ? this.initDurationMs : undefined,
         status: status === "ok" ? undefined : status,
         errorType:
           status === "error"
-            ? (outcome.errorType ?? this.fatal?.errorType)
+            ? (invocation.errorType ?? this.fatal?.errorType)
             : undefined,
       }),
     );
     this.invocationLines = undefined;
     this.api.release();
-    // 4. An environment that timed out, crashed or failed init is not reused.
+    // An environment that timed out, crashed or failed init is not reused.
     if (status === "ok") this.state = "idle";
     else this.end(status === "timeout" ? "timeout" : "failure");
-    return {
-      ...outcome,
-      logLines: lines,
-      durationMs,
-      initDurationMs: coldStart ? this.initDurationMs : undefined,
-    };
+  }
+
+  /**
+   * Settles true once every extension has asked for its next event (or the
+   * processes have ended), false if the deadline (performance time) passes.
+   */
+  private async extensionsDone(deadline: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      this.extensions.whenIdle().then(() => true),
+      this.process.exited.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(
+          () => resolve(false),
+          Math.max(0, deadline - performance.now()),
+        );
+      }),
+    ]);
+    clearTimeout(timer);
+    return done;
   }
 
   /**
@@ -254,6 +312,7 @@ export class Environment {
    * only when its runtime says it is ready.
    */
   async readyForNext(limitMs: number): Promise<boolean> {
+    await this.finishing;
     if (this.state !== "idle") return false;
     if (!this.awaitingNext) return true;
     let timer: NodeJS.Timeout | undefined;
@@ -426,23 +485,11 @@ export class Environment {
     this.process.peakMemoryMb();
     const sampler = setInterval(() => this.process.peakMemoryMb(), 100);
     const first = await Promise.race([answered, timedOut]);
-    // The invocation is over once its extensions are done with it too.
-    // Limitation: the caller's response waits for them as well, where AWS
-    // sends it as soon as the runtime answers.
-    const extensionsDone =
-      first === "timeout" ||
-      (await Promise.race([
-        this.extensions.whenIdle().then(() => true),
-        this.process.exited.then(() => true),
-        timedOut.then(() => false),
-      ]));
     clearInterval(sampler);
     clearTimeout(timer);
     this.pendingOutcome = undefined;
     this.currentRequestId = undefined;
     if (first === "timeout") return this.timedOut(request);
-    if (!extensionsDone)
-      return { outcome: first, status: this.timedOut(request).status };
     return { outcome: first, status: this.exit ? "error" : "ok" };
   }
 

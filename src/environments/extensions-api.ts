@@ -70,7 +70,7 @@ export class ExtensionsApi implements RuntimeApiRoutes {
   }
 
   /** Whether every extension waits on `/event/next` with nothing left to take. */
-  private allIdle(): boolean {
+  idle(): boolean {
     for (const extension of this.extensions.values()) {
       if (extension.ended) continue;
       if (!extension.waiting || extension.queued.length > 0) return false;
@@ -88,7 +88,7 @@ export class ExtensionsApi implements RuntimeApiRoutes {
 
   /** Settles once every extension waits for its next event. */
   whenIdle(): Promise<void> {
-    if (this.allIdle()) return Promise.resolve();
+    if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -246,8 +246,7 @@ export class ExtensionsApi implements RuntimeApiRoutes {
   }
 
   private wakeIfIdle(): void {
-    if (this.allIdle())
-      for (const waiter of this.idleWaiters.splice(0)) waiter();
+    if (this.idle()) for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
 
   private publish(type: ExtensionEventType, event: object): number {

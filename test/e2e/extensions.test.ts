@@ -91,12 +91,23 @@ describe("external extensions", { concurrency: true }, () => {
     const output = await invoke(client, "with-logger");
     assert.equal(output.FunctionError, undefined, logTailOf(output));
     assert.deepEqual(payloadOf(output), { sawExtension: true });
-    const tail = logTailOf(output).split("\n");
     const requestId = output.$metadata.requestId!;
-    const invokeLine = tail.findIndex((line) => line.startsWith("[logger] {"));
-    const endLine = tail.findIndex((line) => line.startsWith("END RequestId"));
-    assert.ok(invokeLine >= 0 && invokeLine < endLine, tail.join("\n"));
-    const event = JSON.parse(tail[invokeLine]!.slice("[logger] ".length)) as {
+    const invocationLog = await pollFunctionLog(
+      url,
+      "with-logger",
+      (messages) => messages.includes(`END RequestId: ${requestId}`),
+      { timeoutMs: 5000, what: "the invocation's END line" },
+    );
+    const invokeLine = invocationLog.findIndex((line) =>
+      line.startsWith("[logger] {"),
+    );
+    const endLine = invocationLog.indexOf(`END RequestId: ${requestId}`);
+    assert.ok(
+      invokeLine >= 0 && invokeLine < endLine,
+      invocationLog.join("\n"),
+    );
+    const line = invocationLog[invokeLine]!;
+    const event = JSON.parse(line.slice("[logger] ".length)) as {
       eventType: string;
       requestId: string;
       invokedFunctionArn: string;
@@ -144,13 +155,15 @@ describe("external extensions", { concurrency: true }, () => {
     assert.match(shutdown, /"shutdownReason":"spindown"/);
   });
 
-  it("keeps an invocation open until its extensions ask for the next event", async () => {
-    const { client } = lambkin;
+  it("answers the caller at once, and ends the invocation when its extensions are done", async () => {
+    const { client, url } = lambkin;
     const layer = await publishExtension(
       client,
       "slow-extension",
       "slow",
-      shellExtension("slow", { onInvoke: 'sleep 1; echo "[slow] flushed"' }),
+      shellExtension("slow", {
+        onInvoke: 'sleep 1; echo "[slow] flushed $(date +%s%3N)"',
+      }),
     );
     await createFunction(
       client,
@@ -158,15 +171,90 @@ describe("external extensions", { concurrency: true }, () => {
       zipFiles({ "index.js": "exports.handler = async () => 'fast';" }),
       { Layers: [layer], Timeout: 10 },
     );
+    const requestIds: string[] = [];
     for (let round = 0; round < 2; round++) {
       const output = await invoke(client, "with-slow-extension");
+      const answeredAt = Date.now();
       assert.equal(payloadOf(output), "fast");
-      const tail = logTailOf(output);
-      const flushed = tail.indexOf("[slow] flushed");
-      assert.ok(flushed >= 0 && flushed < tail.indexOf("END RequestId"), tail);
-      const duration = Number(/\tDuration: ([\d.]+) ms/.exec(tail)?.[1]);
-      assert.ok(duration >= 1000, tail);
+      requestIds.push(output.$metadata.requestId!);
+      // The response came before the extension had finished with the event.
+      const log = await pollFunctionLog(
+        url,
+        "with-slow-extension",
+        (messages) =>
+          messages.filter((m) => m.startsWith("REPORT ")).length > round,
+        { timeoutMs: 5000, what: "the invocation's REPORT line" },
+      );
+      const flushed = log.filter((m) => m.startsWith("[slow] flushed")).at(-1)!;
+      assert.ok(Number(flushed.split(" ").at(-1)) > answeredAt, flushed);
     }
+    const log = await pollFunctionLog(url, "with-slow-extension", () => true, {
+      timeoutMs: 1000,
+      what: "the log",
+    });
+    for (const requestId of requestIds) {
+      // END and REPORT wait for the extension, and the Duration includes it.
+      const end = log.indexOf(`END RequestId: ${requestId}`);
+      const flushed = log.findIndex(
+        (m, index) =>
+          m.startsWith("[slow] flushed") &&
+          index > log.indexOf(`START RequestId: ${requestId} Version: $LATEST`),
+      );
+      assert.ok(flushed >= 0 && flushed < end, log.join("\n"));
+      const report = log.find((m) =>
+        m.startsWith(`REPORT RequestId: ${requestId}`),
+      )!;
+      assert.ok(
+        Number(/\tDuration: ([\d.]+) ms/.exec(report)?.[1]) >= 1000,
+        report,
+      );
+    }
+  });
+
+  it("replaces the environment when an extension crashes after the runtime answered", async () => {
+    const { client, url } = lambkin;
+    const layer = await publishExtension(
+      client,
+      "crashing-extension",
+      "crasher",
+      shellExtension("crasher", { onInvoke: "sleep 0.3; exit 3" }),
+    );
+    await createFunction(
+      client,
+      "with-crashing-extension",
+      zipFiles({ "index.js": "exports.handler = async () => 'answered';" }),
+      { Layers: [layer] },
+    );
+    const first = await invoke(client, "with-crashing-extension");
+    assert.equal(first.FunctionError, undefined);
+    assert.equal(payloadOf(first), "answered");
+    const requestId = first.$metadata.requestId!;
+    const log = await pollFunctionLog(
+      url,
+      "with-crashing-extension",
+      (messages) =>
+        messages.some((m) => m.startsWith(`REPORT RequestId: ${requestId}`)),
+      { timeoutMs: 5000, what: "the first invocation's REPORT line" },
+    );
+    const report = log.find((m) =>
+      m.startsWith(`REPORT RequestId: ${requestId}`),
+    )!;
+    assert.match(report, /\tStatus: error\tError Type: Extension\.Crash/);
+    // The next invocation gets a new environment: a cold start.
+    const second = await invoke(client, "with-crashing-extension");
+    assert.equal(payloadOf(second), "answered");
+    const secondId = second.$metadata.requestId!;
+    const after = await pollFunctionLog(
+      url,
+      "with-crashing-extension",
+      (messages) =>
+        messages.some((m) => m.startsWith(`REPORT RequestId: ${secondId}`)),
+      { timeoutMs: 5000, what: "the second invocation's REPORT line" },
+    );
+    const secondReport = after.find((m) =>
+      m.startsWith(`REPORT RequestId: ${secondId}`),
+    )!;
+    assert.match(secondReport, /\tInit Duration: /);
   });
 
   it("answers the Extensions API's identifier errors as AWS does", async () => {
