@@ -228,32 +228,24 @@ describe("external extensions", { concurrency: true }, () => {
     const first = await invoke(client, "with-crashing-extension");
     assert.equal(first.FunctionError, undefined);
     assert.equal(payloadOf(first), "answered");
-    const requestId = first.$metadata.requestId!;
-    const log = await pollFunctionLog(
-      url,
-      "with-crashing-extension",
-      (messages) =>
-        messages.some((m) => m.startsWith(`REPORT RequestId: ${requestId}`)),
-      { timeoutMs: 5000, what: "the first invocation's REPORT line" },
+    const reportOf = async (requestId: string) => {
+      const line = `REPORT RequestId: ${requestId}`;
+      const log = await pollFunctionLog(
+        url,
+        "with-crashing-extension",
+        (messages) => messages.some((m) => m.startsWith(line)),
+        { timeoutMs: 5000, what: line },
+      );
+      return log.find((m) => m.startsWith(line))!;
+    };
+    assert.match(
+      await reportOf(first.$metadata.requestId!),
+      /\tStatus: error\tError Type: Extension\.Crash/,
     );
-    const report = log.find((m) =>
-      m.startsWith(`REPORT RequestId: ${requestId}`),
-    )!;
-    assert.match(report, /\tStatus: error\tError Type: Extension\.Crash/);
     // The next invocation gets a new environment: a cold start.
     const second = await invoke(client, "with-crashing-extension");
     assert.equal(payloadOf(second), "answered");
-    const secondId = second.$metadata.requestId!;
-    const after = await pollFunctionLog(
-      url,
-      "with-crashing-extension",
-      (messages) =>
-        messages.some((m) => m.startsWith(`REPORT RequestId: ${secondId}`)),
-      { timeoutMs: 5000, what: "the second invocation's REPORT line" },
-    );
-    const secondReport = after.find((m) =>
-      m.startsWith(`REPORT RequestId: ${secondId}`),
-    )!;
+    const secondReport = await reportOf(second.$metadata.requestId!);
     assert.match(secondReport, /\tInit Duration: /);
   });
 
