@@ -94,7 +94,8 @@ class FunctionOperations {
     const settings = checkFunctionSettings(body);
     if (!settings.runtime || !settings.handler) {
       throw invalidParameterValue(
-        "Runtime and Handler are mandatory parameters for functions created with deployment packages.",
+        "Runtime and Handler are mandatory parameters for functions created with " +
+          "deployment packages.",
       );
     }
     this.checkRunnable(settings.runtime);

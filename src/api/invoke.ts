@@ -24,7 +24,8 @@ export function invokeRoutes(context: ApiContext): Route[] {
       path: "/2015-03-31/functions/{FunctionName}/invocations",
       maxBodyBytes: LIMITS.syncPayloadMaxBytes,
       tooLargeMessage: () =>
-        `Request must be smaller than ${LIMITS.syncPayloadMaxBytes} bytes for the InvokeFunction operation`,
+        `Request must be smaller than ${LIMITS.syncPayloadMaxBytes} bytes for the ` +
+        "InvokeFunction operation",
       handler: (request) => invoke(context, request, invocationTypeOf(request)),
     },
     {
@@ -100,7 +101,10 @@ function invocationTypeOf(request: ApiRequest): InvocationType {
 }
 
 function eventTooLarge(size: number): string {
-  return `${size} byte payload is too large for the Event invocation type (limit ${LIMITS.asyncPayloadMaxBytes} bytes)`;
+  return (
+    `${size} byte payload is too large for the Event invocation type ` +
+    `(limit ${LIMITS.asyncPayloadMaxBytes} bytes)`
+  );
 }
 
 function checkJson(payload: Buffer): void {
@@ -108,7 +112,8 @@ function checkJson(payload: Buffer): void {
     JSON.parse(payload.toString("utf8"));
   } catch (err) {
     throw invalidRequestContent(
-      `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`,
+      "Could not parse request body into json: Could not parse payload into json: " +
+        (err as Error).message,
     );
   }
 }

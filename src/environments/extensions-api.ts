@@ -82,7 +82,8 @@ export class ExtensionsApi implements RuntimeApiRoutes {
   readyLines(): string[] {
     return [...this.extensions.values()].map(
       (extension) =>
-        `EXTENSION\tName: ${extension.name}\tState: Ready\tEvents: [${extension.events.join(", ")}]`,
+        `EXTENSION\tName: ${extension.name}\tState: Ready\t` +
+        `Events: [${extension.events.join(", ")}]`,
     );
   }
 

@@ -53,7 +53,9 @@ export function responseTooLarge(): InvocationOutcome {
   return {
     payload: Buffer.from(
       JSON.stringify({
-        errorMessage: `Response payload size exceeded maximum allowed payload size (${limit} bytes).`,
+        errorMessage:
+          "Response payload size exceeded maximum allowed payload size " +
+          `(${limit} bytes).`,
         errorType,
       }),
     ),

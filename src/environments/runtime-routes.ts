@@ -201,7 +201,9 @@ export class RuntimeRoutes implements RuntimeApiRoutes {
     const allowed: readonly RuntimeState[] = ALLOWED_FROM[transition];
     if (allowed.includes(this.state)) return true;
     reply(res, 403, {
-      errorMessage: `State transition from ${this.state} to ${transition} failed for runtime. Error: State transition is not allowed`,
+      errorMessage:
+        `State transition from ${this.state} to ${transition} failed for runtime. ` +
+        "Error: State transition is not allowed",
       errorType: "InvalidStateTransition",
     });
     return false;
@@ -210,7 +212,9 @@ export class RuntimeRoutes implements RuntimeApiRoutes {
 
 function entityTooLarge(res: ServerResponse): void {
   reply(res, 413, {
-    errorMessage: `Exceeded maximum allowed payload size (${LIMITS.responsePayloadMaxBytes} bytes).`,
+    errorMessage:
+      "Exceeded maximum allowed payload size " +
+      `(${LIMITS.responsePayloadMaxBytes} bytes).`,
     errorType: "RequestEntityTooLarge",
   });
 }

@@ -36,7 +36,8 @@ const FUNCTION_NAME_REGEX = new RegExp(
 );
 
 /** The constraint text AWS quotes when a function name fails its pattern. */
-export const FUNCTION_NAME_CONSTRAINT = `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`;
+export const FUNCTION_NAME_CONSTRAINT =
+  "Member must satisfy regular expression pattern: " + FUNCTION_NAME_PATTERN;
 
 /** Splits a FunctionName parameter into its parts, or undefined if malformed. */
 export function parseFunctionReference(

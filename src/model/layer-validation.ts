@@ -210,7 +210,8 @@ function checkEnumList(
     throw constraintViolation(
       shown(list),
       member,
-      `Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(", ")}]]`,
+      "Member must satisfy constraint: [Member must satisfy enum value set: " +
+        `[${allowed.join(", ")}]]`,
     );
   }
   return [...new Set(list as string[])];

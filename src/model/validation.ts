@@ -39,7 +39,8 @@ const ENV_KEY_PATTERN = "[a-zA-Z]([a-zA-Z0-9_])+";
 export function requireMember(value: unknown, member: string): void {
   if (value === undefined || value === null) {
     throw validation(
-      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: ` +
+        "Member must not be null",
     );
   }
 }

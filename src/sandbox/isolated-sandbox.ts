@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import {
   removeSoon,
@@ -10,6 +9,7 @@ import {
 } from "./cgroup.js";
 import { exitFromStatus } from "./exit-status.js";
 import { writeRootSkeleton } from "./root-skeleton.js";
+import { closePipes, pipesOf, stdioFor } from "./process-pipes.js";
 import type {
   Sandbox,
   SandboxExit,
@@ -115,12 +115,9 @@ export class IsolatedSandbox implements Sandbox {
     // 2. The namespaces, PID 1 and the new root; the bootstrap starts last.
     const child = spawn("/bin/sh", args, {
       env: spec.env,
-      stdio: spec.reportPipe ? ["pipe", "pipe", "pipe", "pipe"] : "pipe",
+      stdio: stdioFor(spec),
     });
-    child.once("error", () => undefined);
-    // Standard input reads as empty unless the spec wants to write to it.
-    if (!spec.stdinPipe) child.stdin.end();
-    child.stdin.on("error", () => undefined);
+    const pipes = pipesOf(child, spec);
     const pid = child.pid;
     if (pid === undefined) {
       cgroup.remove();
@@ -139,18 +136,13 @@ export class IsolatedSandbox implements Sandbox {
     });
     return {
       pid,
-      stdin: spec.stdinPipe ? child.stdin : null,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      reports: spec.reportPipe ? (child.stdio[3] as Readable) : null,
+      ...pipes,
       exited,
       kill: () => {
         // 3. Killing unshare kills PID 1, and with it the whole namespace.
         child.kill("SIGKILL");
         cgroup.remove();
-        child.stdout.destroy();
-        child.stderr.destroy();
-        child.stdio[3]?.destroy();
+        closePipes(pipes);
       },
       peakMemoryMb: samplePeak,
       initFinished: () => cgroup.limitCpu(),

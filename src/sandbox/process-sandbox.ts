@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { closePipes, pipesOf, stdioFor } from "./process-pipes.js";
 import type {
   Sandbox,
   SandboxExit,
@@ -46,13 +46,9 @@ export class ProcessSandbox implements Sandbox {
       cwd: spec.codeDir,
       env: spec.env,
       detached: true,
-      stdio: spec.reportPipe ? ["pipe", "pipe", "pipe", "pipe"] : "pipe",
+      stdio: stdioFor(spec),
     });
-    // Without a listener, a failed spawn's 'error' event would end Lambkin.
-    child.once("error", () => undefined);
-    // Standard input reads as empty unless the spec wants to write to it.
-    if (!spec.stdinPipe) child.stdin.end();
-    child.stdin.on("error", () => undefined);
+    const pipes = pipesOf(child, spec);
     const pid = child.pid;
     if (pid === undefined) throw new Error(`could not start ${spec.command}`);
     let peakKb = 0;
@@ -72,18 +68,13 @@ export class ProcessSandbox implements Sandbox {
     };
     return {
       pid,
-      stdin: spec.stdinPipe ? child.stdin : null,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      reports: spec.reportPipe ? (child.stdio[3] as Readable) : null,
+      ...pipes,
       exited,
       kill: () => {
         // Limitation: a child that left the process group (setsid, detached)
         // survives; the isolated sandbox's PID namespace ends those too.
         signalGroup("SIGKILL");
-        child.stdout.destroy();
-        child.stderr.destroy();
-        child.stdio[3]?.destroy();
+        closePipes(pipes);
       },
       peakMemoryMb: () => {
         peakKb = Math.max(peakKb, readPeakRssKb(pid));

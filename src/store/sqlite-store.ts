@@ -75,7 +75,8 @@ function functionTable(db: Database.Database): FunctionTable {
     "SELECT record FROM functions WHERE name > ? ORDER BY name LIMIT ?",
   );
   const replace = db.prepare(
-    "UPDATE functions SET revision_id = ?, code_size = ?, record = ? WHERE name = ? AND revision_id = ?",
+    `UPDATE functions SET revision_id = ?, code_size = ?, record = ?
+     WHERE name = ? AND revision_id = ?`,
   );
   const remove = db.prepare("DELETE FROM functions WHERE name = ?");
   const usage = db.prepare<
@@ -161,7 +162,8 @@ interface EventRow {
 
 function eventQueue(db: Database.Database): EventQueue {
   const insert = db.prepare(
-    `INSERT INTO async_events (request_id, function_name, qualifier, invoked_arn, payload, enqueued_at)
+    `INSERT INTO async_events
+       (request_id, function_name, qualifier, invoked_arn, payload, enqueued_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const oldest = db.prepare<[], EventRow>(
