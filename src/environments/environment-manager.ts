@@ -1,5 +1,5 @@
 import type { FunctionRecord } from "../model/index.js";
-import type { EnvironmentDeps, FunctionTrees } from "./environment.js";
+import type { EnvironmentDeps, FunctionTrees } from "./environment-deps.js";
 import { EnvironmentPool } from "./environment-pool.js";
 import type { InvocationRequest, InvocationResult } from "./invocation.js";
 import { missingInterpreter } from "./runtime-launchers.js";

@@ -1,9 +1,6 @@
 import type { FunctionRecord } from "../model/index.js";
-import {
-  Environment,
-  type EnvironmentDeps,
-  type FunctionTrees,
-} from "./environment.js";
+import { Environment } from "./environment.js";
+import type { EnvironmentDeps, FunctionTrees } from "./environment-deps.js";
 import type { InvocationRequest, InvocationResult } from "./invocation.js";
 
 /**

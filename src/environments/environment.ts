@@ -1,23 +1,11 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import type { Logger } from "pino";
-import type { FunctionRecord, Region } from "../model/index.js";
-import { LIMITS, logGroupName } from "../model/index.js";
-import {
-  formatInitReport,
-  formatReport,
-  type LogWriter,
-} from "../observe/index.js";
-import {
-  OFFLINE_ENDPOINTS,
-  type Sandbox,
-  type SandboxExit,
-  type SandboxedProcess,
-} from "../sandbox/index.js";
-import {
-  environmentVariables,
-  type PlatformEndpoints,
-} from "./environment-variables.js";
+import type { FunctionRecord } from "../model/index.js";
+import { LIMITS } from "../model/index.js";
+import { formatInitReport, formatReport } from "../observe/index.js";
+import type { SandboxExit, SandboxedProcess } from "../sandbox/index.js";
+import type { EnvironmentDeps, FunctionTrees } from "./environment-deps.js";
+import { environmentSpec } from "./environment-spec.js";
 import type {
   InvocationOutcome,
   InvocationRequest,
@@ -26,33 +14,10 @@ import type {
 } from "./invocation.js";
 import { ExtensionsApi, type ShutdownReason } from "./extensions-api.js";
 import { captureLines } from "./log-capture.js";
-import { OutputBudget } from "./output-budget.js";
+import { EnvironmentLog } from "./environment-log.js";
 import { extensionExit } from "./external-extensions.js";
-import { planLaunch } from "./launch-plan.js";
 import { platformError, runtimeExitError } from "./platform-errors.js";
-import { launchFor } from "./runtime-launchers.js";
 import { RuntimeApiServer } from "./runtime-api-server.js";
-
-/** What every environment shares: where it runs, logs and reports. */
-export interface EnvironmentDeps {
-  sandbox: Sandbox;
-  logWriter: LogWriter;
-  log: Logger;
-  where: Region;
-  platform: PlatformEndpoints;
-  /** Where the Unix sockets of environments with no network are made. */
-  socketDir: string;
-  /** Output an invocation may add to its log before the rest is dropped. */
-  maxLogBytesPerInvocation: number;
-  /** The node_modules folder of the SDK functions use without bundling it. */
-  providedModulesDir: string;
-}
-
-/** The host folders an environment shows as /var/task and, with layers, /opt. */
-export interface FunctionTrees {
-  codeDir: string;
-  layersDir?: string;
-}
 
 /** How long SHUTDOWN-subscribed extensions get before an environment is killed. */
 const EXTENSION_SHUTDOWN_MS = 2000;
@@ -78,13 +43,15 @@ type RunResult = {
  */
 export class Environment {
   state: EnvironmentState = "initializing";
-  readonly logStreamName: string;
+  private readonly log: EnvironmentLog;
+
+  /** The name of the environment's log stream. */
+  get logStreamName(): string {
+    return this.log.streamName;
+  }
   private readonly initDone: Promise<InitResult>;
   private readonly startedAt = performance.now();
   private initDurationMs?: number;
-  /** The log lines of the invocation in progress, for `LogType: Tail`. */
-  private invocationLines?: string[];
-  private outputBudget: OutputBudget;
   private pendingOutcome?: (outcome: InvocationOutcome) => void;
   private process!: SandboxedProcess;
   private exit?: SandboxExit;
@@ -109,8 +76,12 @@ export class Environment {
     private readonly extensions: ExtensionsApi,
     resolveInit: { promise: Promise<InitResult> },
   ) {
-    this.logStreamName = logStreamName("$LATEST");
-    this.outputBudget = new OutputBudget(deps.maxLogBytesPerInvocation);
+    this.log = new EnvironmentLog(
+      fn.name,
+      "$LATEST",
+      deps.logWriter,
+      deps.maxLogBytesPerInvocation,
+    );
     this.initDone = resolveInit.promise;
   }
 
@@ -172,19 +143,17 @@ export class Environment {
         ? (this.initDurationMs ?? 0)
         : 0;
     this.state = "busy";
-    const lines: string[] = [];
-    this.invocationLines = lines;
-    this.outputBudget = new OutputBudget(this.deps.maxLogBytesPerInvocation);
+    const lines = this.log.startInvocation();
     const started = performance.now();
     if (!init.ok && "outcome" in init) {
-      this.writeLine(
+      this.log.write(
         formatInitReport({
           durationMs: this.initDurationMs ?? 0,
           errorType: init.outcome.errorType ?? "Runtime.Unknown",
         }),
       );
     }
-    this.writeLine(`START RequestId: ${request.requestId} Version: $LATEST`);
+    this.log.write(`START RequestId: ${request.requestId} Version: $LATEST`);
     // 2. Hand the event to the runtime, and wait for its answer, its exit or the deadline.
     const budgetMs = timeoutMs - initChargedMs;
     const deadline = started + budgetMs;
@@ -238,8 +207,8 @@ export class Environment {
         : performance.now() - started;
     // Let output already written by the function reach the log before END.
     await drainOutput();
-    this.writeLine(`END RequestId: ${request.requestId}`);
-    this.writeLine(
+    this.log.write(`END RequestId: ${request.requestId}`);
+    this.log.write(
       formatReport({
         requestId: request.requestId,
         durationMs,
@@ -254,7 +223,7 @@ export class Environment {
             : undefined,
       }),
     );
-    this.invocationLines = undefined;
+    this.log.endInvocation();
     this.api.release();
     // An environment that timed out, crashed or failed init is not reused.
     if (status === "ok") this.state = "idle";
@@ -265,20 +234,11 @@ export class Environment {
    * Settles true once every extension has asked for its next event (or the
    * processes have ended), false if the deadline (performance time) passes.
    */
-  private async extensionsDone(deadline: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([
-      this.extensions.whenIdle().then(() => true),
+  private extensionsDone(deadline: number): Promise<boolean> {
+    return Promise.race([
+      this.extensions.idleWithin(deadline - performance.now()),
       this.process.exited.then(() => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(
-          () => resolve(false),
-          Math.max(0, deadline - performance.now()),
-        );
-      }),
     ]);
-    clearTimeout(timer);
-    return done;
   }
 
   /**
@@ -289,20 +249,19 @@ export class Environment {
     if (this.state === "ended") return;
     this.state = "ended";
     const kill = () => {
-      clearTimeout(timer);
       this.process.kill();
       this.api.close();
-      this.deps.logWriter.flush();
+      this.log.flush();
     };
-    let timer: NodeJS.Timeout | undefined;
     this.process.thaw();
     const deadlineMs = Date.now() + EXTENSION_SHUTDOWN_MS;
-    if (!this.exit && this.extensions.shutdown(reason, deadlineMs)) {
-      // Extensions are done once each has asked for its next event or ended.
-      timer = setTimeout(kill, EXTENSION_SHUTDOWN_MS);
-      void this.extensions.whenIdle().then(kill);
-      void this.process.exited.then(kill);
-    } else kill();
+    if (this.exit || !this.extensions.shutdown(reason, deadlineMs))
+      return kill();
+    // Extensions are done once each has asked for its next event or ended.
+    void Promise.race([
+      this.extensions.idleWithin(EXTENSION_SHUTDOWN_MS),
+      this.process.exited,
+    ]).then(kill);
   }
 
   /**
@@ -345,54 +304,26 @@ export class Environment {
     trees: FunctionTrees,
     settleInit: (result: InitResult) => void,
   ): void {
-    const launch = launchFor(this.fn.runtime, this.deps.where);
-    const inside = this.deps.sandbox.paths(trees, launch.runtimeDir);
-    const { platform } = this.deps;
-    const offline = this.api.address.startsWith("/");
-    const env = environmentVariables(
-      {
-        fn: this.fn,
-        version: "$LATEST",
-        codeDir: inside.codeDir,
-        runtimeDir: inside.runtimeDir,
-        optDir: inside.optDir,
-        runtimeApi: offline ? OFFLINE_ENDPOINTS.runtimeApi : this.api.address,
-        family: launch.family,
-        executionEnv: launch.executionEnv,
-        logStreamName: this.logStreamName,
-      },
-      this.deps.where,
-      offline ? { ...platform, apiEndpoint: OFFLINE_ENDPOINTS.api } : platform,
+    const { launch, plan, sandbox, offline } = environmentSpec(
+      this.fn,
+      trees,
+      this.deps,
+      this.api.address,
+      this.log.streamName,
     );
-    this.writeLine(launch.initStartLine);
-    for (const notice of launch.notices) this.writeLine(notice);
+    this.log.write(launch.initStartLine);
+    for (const notice of launch.notices) this.log.write(notice);
     if (this.fn.vpcConfig && !offline) {
-      this.writeLine(
+      this.log.write(
         "Lambkin: this function is attached to a VPC, but the process-only sandbox " +
           "cannot take its network away; it reaches the network.",
       );
     }
-    // A custom runtime's own `bootstrap` runs directly; others run ours.
-    const plan = planLaunch(launch, trees, inside);
     this.expectedExtensions = plan.extensions.length;
     this.fatal = plan.failure;
-    this.process = this.deps.sandbox.start({
-      command: plan.command,
-      args: plan.args,
-      stdinPipe: plan.extensions.length > 0,
-      reportPipe: plan.extensions.length > 0,
-      env,
-      ...trees,
-      runtimeDir: launch.runtimeDir,
-      providedModulesDir: this.deps.providedModulesDir,
-      memoryMb: this.fn.memorySize,
-      ephemeralStorageMb: this.fn.ephemeralStorage,
-      offline: offline
-        ? { runtimeApiSocket: this.api.address, apiSocket: platform.apiSocket }
-        : undefined,
-    });
-    captureLines(this.process.stdout, (line) => this.writeFunctionLine(line));
-    captureLines(this.process.stderr, (line) => this.writeFunctionLine(line));
+    this.process = this.deps.sandbox.start(sandbox);
+    captureLines(this.process.stdout, (line) => this.log.writeOutput(line));
+    captureLines(this.process.stderr, (line) => this.log.writeOutput(line));
     if (this.process.reports) {
       captureLines(this.process.reports, (report) => {
         const exit = extensionExit(report, plan.extensions);
@@ -439,7 +370,7 @@ export class Environment {
         if (this.initDurationMs !== undefined) return;
         this.initDurationMs = performance.now() - this.startedAt;
         this.extensions.closeRegistration();
-        for (const line of this.extensions.readyLines()) this.writeLine(line);
+        for (const line of this.extensions.readyLines()) this.log.write(line);
         this.process.initFinished();
         settleInit({ ok: true });
       });
@@ -501,8 +432,8 @@ export class Environment {
     const answer = this.pendingOutcome;
     if (!answer) return;
     const { errorType, errorMessage } = this.endError(requestId, exit);
-    this.writeLine(errorMessage);
-    this.writeLine(errorType);
+    this.log.write(errorMessage);
+    this.log.write(errorType);
     answer(platformError(errorType, errorMessage));
   }
 
@@ -521,7 +452,7 @@ export class Environment {
   /** AWS's timeout: a log line, and the error the caller receives. */
   private timedOut(request: InvocationRequest): RunResult {
     const message = `Task timed out after ${this.fn.timeout.toFixed(2)} seconds`;
-    this.writeLine(
+    this.log.write(
       `${new Date().toISOString()} ${request.requestId} ${message}`,
     );
     return {
@@ -532,32 +463,6 @@ export class Environment {
       status: "timeout",
     };
   }
-
-  private writeFunctionLine(line: string): void {
-    const verdict = this.outputBudget.take(line);
-    if (verdict === "keep") this.writeLine(line);
-    if (verdict === "drop-first") {
-      this.writeLine(
-        `Lambkin: log output passed ${this.outputBudget.maxBytes} bytes; ` +
-          "the rest is dropped until the next invocation starts.",
-      );
-    }
-  }
-
-  private writeLine(line: string): void {
-    this.invocationLines?.push(line);
-    this.deps.logWriter.write(
-      logGroupName(this.fn.name),
-      this.logStreamName,
-      line,
-    );
-  }
-}
-
-/** AWS's stream name: `YYYY/MM/DD/[<version>]<32 hex>`. */
-function logStreamName(version: string): string {
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
-  return `${day}/[${version}]${randomBytes(16).toString("hex")}`;
 }
 
 /** Waits two turns of the event loop so that output in the pipes is read. */

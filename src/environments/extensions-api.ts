@@ -109,6 +109,19 @@ export class ExtensionsApi implements RuntimeApiRoutes {
     });
   }
 
+  /** Settles true once every extension is idle, or false when `limitMs` passes first. */
+  async idleWithin(limitMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = await Promise.race([
+      this.whenIdle().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), Math.max(0, limitMs));
+      }),
+    ]);
+    clearTimeout(timer);
+    return idle;
+  }
+
   /** Gives a SHUTDOWN event; returns whether any extension subscribed to it. */
   shutdown(reason: ShutdownReason, deadlineMs: number): boolean {
     return (
