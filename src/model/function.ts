@@ -1,4 +1,5 @@
 import { functionArn, logGroupName, type Region } from "./arn.js";
+import type { CodeRecord } from "./code.js";
 import type { FunctionLayer } from "./layer.js";
 import { runtimeVersionArn } from "./runtimes.js";
 
@@ -28,15 +29,6 @@ export interface FunctionRecord {
 export interface VpcConfig {
   subnetIds: string[];
   securityGroupIds: string[];
-}
-
-/** A deployment package, addressed by the SHA-256 of its zip bytes. */
-export interface CodeRecord {
-  /** Hex digest; the key of the zip and its unpacked tree in the code store. */
-  sha256Hex: string;
-  /** Base64 digest, as AWS reports CodeSha256. */
-  sha256: string;
-  size: number;
 }
 
 /** How a FunctionConfiguration is being shown. */

@@ -2,6 +2,7 @@ export * from "./errors.js";
 export * from "./arn.js";
 export * from "./limits.js";
 export * from "./runtimes.js";
+export * from "./code.js";
 export * from "./function.js";
 export * from "./validation.js";
 export * from "./environment-variables.js";

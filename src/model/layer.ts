@@ -1,5 +1,5 @@
 import type { Region } from "./arn.js";
-import type { CodeRecord } from "./function.js";
+import type { CodeRecord } from "./code.js";
 
 /** One published version of a layer; versions are immutable once published. */
 export interface LayerVersionRecord {
