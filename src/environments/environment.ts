@@ -145,11 +145,14 @@ export class Environment {
     this.state = "busy";
     const lines = this.log.startInvocation();
     const started = performance.now();
-    if (!init.ok && "outcome" in init) {
+    if (!init.ok) {
       this.log.write(
         formatInitReport({
           durationMs: this.initDurationMs ?? 0,
-          errorType: init.outcome.errorType ?? "Runtime.Unknown",
+          errorType:
+            "outcome" in init
+              ? (init.outcome.errorType ?? "Runtime.Unknown")
+              : undefined,
         }),
       );
     }

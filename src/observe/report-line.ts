@@ -34,21 +34,23 @@ export function billedMs(durationMs: number): number {
   return Math.max(1, Math.ceil(durationMs));
 }
 
-/** What the INIT_REPORT line of a failed init carries. */
+/** What the INIT_REPORT line of a failed init carries: an error's type, or none for a timeout. */
 export interface InitReportFields {
   durationMs: number;
-  errorType: string;
+  errorType?: string;
 }
 
 /**
- * The INIT_REPORT line AWS writes when an environment's init fails.
+ * The INIT_REPORT line AWS writes when an environment's init fails or
+ * times out.
  * @example formatInitReport({ durationMs: 150.789, errorType: "Runtime.ExitError" })
  */
 export function formatInitReport(fields: InitReportFields): string {
   return [
     `INIT_REPORT Init Duration: ${fields.durationMs.toFixed(2)} ms`,
     "Phase: init",
-    "Status: error",
-    `Error Type: ${fields.errorType}`,
+    ...(fields.errorType === undefined
+      ? ["Status: timeout"]
+      : ["Status: error", `Error Type: ${fields.errorType}`]),
   ].join("\t");
 }

@@ -61,5 +61,11 @@ describe("the init phase", { concurrency: true }, () => {
     );
     const waitedMs = Date.now() - started;
     assert.ok(waitedMs >= 10_000 && waitedMs < 11_900, `waited ${waitedMs} ms`);
+    // The log says that init timed out, before the invocation's START.
+    const tail = logTailOf(output);
+    assert.match(
+      tail,
+      /^INIT_REPORT Init Duration: 1\d{4}\.\d\d ms\tPhase: init\tStatus: timeout\nSTART /m,
+    );
   });
 });

@@ -73,6 +73,32 @@ describe("runtimes beyond Node.js", () => {
     assert.equal(node[0], `AWS_Lambda_nodejs${node[1].split(".")[0]}.x`);
   });
 
+  it("writes a Python result as AWS's runtime does: Decimals, and unescaped text from 3.12", async () => {
+    const code = zipFiles({
+      "app.py":
+        "import decimal\n" +
+        "def handler(event, context):\n" +
+        "    return {'text': 'h\u00e9llo \\U0001F411', 'price': decimal.Decimal('1.5')}\n",
+    });
+    const raw = async (name: string, runtime: "python3.11" | "python3.12") => {
+      await createFunction(lambkin.client, name, code, {
+        Runtime: runtime,
+        Handler: "app.handler",
+      });
+      const output = await invoke(lambkin.client, name);
+      assert.equal(output.FunctionError, undefined, logTailOf(output));
+      return Buffer.from(output.Payload ?? []).toString("utf8");
+    };
+    assert.equal(
+      await raw("python-marshal-312", "python3.12"),
+      '{"text": "h\u00e9llo \u{1F411}", "price": 1.5}',
+    );
+    assert.equal(
+      await raw("python-marshal-311", "python3.11"),
+      '{"text": "h\\u00e9llo \\ud83d\\udc11", "price": 1.5}',
+    );
+  });
+
   it("runs a custom runtime's own bootstrap (provided.al2023)", async () => {
     await createExample(lambkin.client, "bash-runtime", "bash-runtime", {
       Runtime: "provided.al2023",

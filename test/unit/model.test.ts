@@ -77,6 +77,13 @@ describe("formatInitReport", () => {
         "Error Type: Runtime.ExitError",
     );
   });
+
+  it("writes AWS's INIT_REPORT line of an init that timed out", () => {
+    assert.equal(
+      formatInitReport({ durationMs: 10000.5 }),
+      "INIT_REPORT Init Duration: 10000.50 ms\tPhase: init\tStatus: timeout",
+    );
+  });
 });
 
 describe("toFunctionConfiguration", () => {

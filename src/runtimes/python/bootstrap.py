@@ -8,6 +8,7 @@ the result or the error. Only the standard library is used, and only what the
 common path needs is imported up front, because every cold start pays for it.
 """
 
+import decimal
 import http.client
 import json
 import logging
@@ -250,6 +251,31 @@ def user_stack(traceback_object):
     return traceback.format_list(frames)
 
 
+class ResultEncoder(json.JSONEncoder):
+    """Encodes a handler's result as AWS's runtime does: Decimal values (as
+    DynamoDB returns numbers) become numbers."""
+
+    def default(self, o):
+        if isinstance(o, decimal.Decimal):
+            # Limitation: a float carries at most 17 significant digits, where
+            # AWS's encoder writes the Decimal's own digits.
+            return float(o)
+        return super().default(o)
+
+
+def marshal_result(result):
+    """The response body (UTF-8 bytes) for a handler's result. From python3.12
+    on, AWS writes non-ASCII text as itself rather than escaped; text that is
+    not valid Unicode (a lone surrogate) is still escaped."""
+    declared = sys.argv[1] if len(sys.argv) > 1 else ""
+    if declared not in ("python3.9", "python3.10", "python3.11"):
+        try:
+            return ResultEncoder(ensure_ascii=False).encode(result).encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+    return ResultEncoder().encode(result).encode("ascii")
+
+
 def error_payload(error_type, message, stack_trace, request_id):
     return json.dumps(
         {
@@ -369,7 +395,7 @@ def invoke(client, handler, headers, body):
             ) from None
         result = handler(event, context)
         try:
-            payload = json.dumps(result)
+            payload = marshal_result(result)
         except (TypeError, ValueError) as error:
             raise RuntimeFault(
                 "Runtime.MarshalError", "Unable to marshal response: %s" % error
