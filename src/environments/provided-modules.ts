@@ -1,9 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { mergeTrees } from "../store/index.js";
+import { buildTreeOnce, mergeTrees } from "../store/index.js";
 import { packageClosure } from "./package-closure.js";
 
 /** The SDK AWS provides to functions; Lambkin's own API is the only one they reach. */
@@ -31,25 +30,15 @@ export async function prepareProvidedModules(dir: string): Promise<string> {
     )
     .digest("hex")
     .slice(0, 16);
-  const target = path.join(dir, key, "node_modules");
-  if (existsSync(target)) return target;
-  const staging = path.join(dir, `${key}.${randomUUID()}.partial`);
-  try {
+  await buildTreeOnce(path.join(dir, key), async (staging) => {
     for (const folder of folders) {
       await mergeTrees(
         [path.join(source, folder)],
         path.join(staging, "node_modules", folder),
       );
     }
-    await rename(staging, path.join(dir, key)).catch(
-      (err: NodeJS.ErrnoException) => {
-        if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
-      },
-    );
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
-  return target;
+  });
+  return path.join(dir, key, "node_modules");
 }
 
 function versionOf(nodeModules: string, folder: string): string {

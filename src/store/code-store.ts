@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { buildTreeOnce } from "./build-tree-once.js";
 import { mergeTrees, treeSize } from "./merge-trees.js";
 import { unzipInto, UnzipError } from "./unzip.js";
 import type { CodeRecord } from "../model/index.js";
@@ -36,8 +37,7 @@ export class CodeStore {
       sha256: digest.toString("base64"),
       size: zip.length,
     };
-    const treeDir = this.treeDir(record.sha256Hex);
-    if (!existsSync(treeDir)) await this.unpack(zip, treeDir);
+    await this.unpack(zip, this.treeDir(record.sha256Hex));
     const zipPath = this.zipPath(record.sha256Hex);
     if (!existsSync(zipPath)) await writeAtomically(zipPath, zip);
     return record;
@@ -65,19 +65,13 @@ export class CodeStore {
   }
 
   /** Makes the /opt tree of a list of layer packages, unless it exists. */
-  async buildLayersTree(sha256Hexes: string[]): Promise<void> {
-    const dir = this.layersTreeDir(sha256Hexes);
-    if (existsSync(dir)) return;
-    const staging = `${dir}.${randomUUID()}.partial`;
-    try {
-      await mergeTrees(
+  buildLayersTree(sha256Hexes: string[]): Promise<void> {
+    return buildTreeOnce(this.layersTreeDir(sha256Hexes), (staging) =>
+      mergeTrees(
         sha256Hexes.map((sha) => this.treeDir(sha)),
         staging,
-      );
-      await renameUnlessDone(staging, dir);
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
+      ),
+    );
   }
 
   /** The zip bytes of a package, or undefined if the store lacks it. */
@@ -91,25 +85,15 @@ export class CodeStore {
   }
 
   private async unpack(zip: Buffer, treeDir: string): Promise<void> {
-    const staging = `${treeDir}.${randomUUID()}.partial`;
-    await mkdir(staging, { recursive: true });
     try {
-      await unzipInto(zip, staging, this.maxUnzippedBytes);
-      await renameUnlessDone(staging, treeDir);
+      await buildTreeOnce(treeDir, async (staging) => {
+        await unzipInto(zip, staging, this.maxUnzippedBytes);
+      });
     } catch (err) {
       if (err instanceof UnzipError) throw new CodeRejectedError(err.reason);
       throw err;
-    } finally {
-      await rm(staging, { recursive: true, force: true });
     }
   }
-}
-
-/** Moves a finished tree into place, unless another writer's finished first. */
-async function renameUnlessDone(staging: string, dir: string): Promise<void> {
-  await rename(staging, dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
-  });
 }
 
 async function writeAtomically(file: string, bytes: Buffer): Promise<void> {

@@ -8,6 +8,7 @@ export type {
 } from "./store.js";
 export { openSqliteStore } from "./sqlite-store.js";
 export { mergeTrees } from "./merge-trees.js";
+export { buildTreeOnce } from "./build-tree-once.js";
 export {
   CodeStore,
   CodeRejectedError,
